@@ -1,0 +1,7 @@
+/** PLACEHOLDER: routes not implemented yet. */
+import { Hono } from 'hono';
+import type { EmulatorEnv } from '../context.js';
+
+export function functionRoutes(): Hono<EmulatorEnv> {
+  return new Hono<EmulatorEnv>();
+}
