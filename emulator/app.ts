@@ -19,9 +19,23 @@ import { userRoutes } from './routes/users.js';
 /** Largest request body accepted, bytes (Appwrite's default `_APP_COMPUTE_...` is larger; rows are small). */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** What {@link EmulatorAppOptions.onResponse} sees of each answer. */
+export interface ResponseInfo {
+  method: string;
+  /** The matched route in OpenAPI form without `/v1`, e.g. `/users/{userId}`; null when no route matched. */
+  route: string | null;
+  status: number;
+  /** Parsed JSON body, or undefined for a non-JSON or empty body. */
+  body: unknown;
+  /** True when the caller was a client (session, JWT or guest), false for API keys. */
+  client: boolean;
+}
+
 export interface EmulatorAppOptions {
   /** Called with unexpected errors (bugs); they answer 500 `general_unknown`. */
   onUnexpectedError?: (e: unknown) => void;
+  /** Observes every answer (the contract suite validates bodies against Appwrite's OpenAPI schemas). */
+  onResponse?: (info: ResponseInfo) => void;
 }
 
 /** Builds the HTTP app for one emulator instance. */
@@ -42,6 +56,17 @@ export function createEmulatorApp(emu: Emulator, options: EmulatorAppOptions = {
     }),
   );
   app.use('/v1/*', resolveCaller(emu));
+  if (options.onResponse) {
+    const observe = options.onResponse;
+    app.use('/v1/*', async (c, next) => {
+      await next();
+      const type = c.res.headers.get('content-type') ?? '';
+      const body = type.includes('application/json') ? await c.res.clone().json().catch(() => undefined) : undefined;
+      const matched = c.req.routePath && c.req.routePath !== '/v1/*' ? c.req.routePath : null;
+      const route = matched ? matched.replace(/^\/v1/, '').replace(/:([A-Za-z0-9_]+)/g, '{$1}') : null;
+      observe({ method: c.req.method, route, status: c.res.status, body, client: c.get('caller')?.kind !== 'key' });
+    });
+  }
 
   app.route('/v1/users', userRoutes());
   app.route('/v1/account', accountRoutes());

@@ -9,7 +9,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { createEmulatorApp } from './app.js';
+import { createEmulatorApp, type EmulatorAppOptions, type ResponseInfo } from './app.js';
 import { createEmulator, type Emulator } from './emulator.js';
 import type { DeliveryOptions } from './events.js';
 import { attachPersistence, loadState } from './persistence.js';
@@ -26,6 +26,8 @@ export interface StartEmulatorOptions {
   dataFile?: string;
   delivery?: DeliveryOptions;
   onUnexpectedError?: (e: unknown) => void;
+  /** Observes every answer (see `EmulatorAppOptions.onResponse`). */
+  onResponse?: (info: ResponseInfo) => void;
 }
 
 export interface RunningEmulator {
@@ -52,7 +54,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ...(state ? { state } : {}),
   });
   const persistence = options.dataFile ? attachPersistence(emu, options.dataFile) : undefined;
-  const app = createEmulatorApp(emu, options.onUnexpectedError ? { onUnexpectedError: options.onUnexpectedError } : {});
+  const appOptions: EmulatorAppOptions = {};
+  if (options.onUnexpectedError) appOptions.onUnexpectedError = options.onUnexpectedError;
+  if (options.onResponse) appOptions.onResponse = options.onResponse;
+  const app = createEmulatorApp(emu, appOptions);
   const host = options.host ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s));
