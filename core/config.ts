@@ -43,9 +43,9 @@ export const configSchema = z
     APPWRITE_PROJECT_ID: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/).default('tillgate'),
     APPWRITE_API_KEY: z.string().min(1).optional(),
     APPWRITE_DATABASE_ID: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/).default('pos'),
-    /** Embedded emulator: port (0 = any free port) and data file (unset = in memory). */
+    /** Embedded emulator: port (0 = any free port) and data file (`:memory:` keeps state in memory only). */
     EMULATOR_PORT: int(0, 65535).default(8090),
-    EMULATOR_DATA_FILE: z.string().min(1).optional(),
+    EMULATOR_DATA_FILE: z.string().min(1).default('.data/emulator.json'),
 
     /** Tillgate's own MariaDB database (mirror, audit log, migrations). */
     MARIADB_URL: url(['mysql:', 'mariadb:']).default('mysql://root@127.0.0.1:3306/tillgate'),

@@ -1,0 +1,79 @@
+/**
+ * `npm start`: the embedded stack in one process. Starts the Appwrite emulator (unless
+ * `APPWRITE_ENDPOINT` is set), then the gateway, prints a banner with the URLs, and shuts down
+ * gracefully on SIGINT/SIGTERM (drain requests, wait for event deliveries, flush the data file).
+ * @module
+ */
+import { parseConfig, type Config } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
+import { createLogger } from '../infra/logger.js';
+import type { AppwriteConnection } from '../infra/appwrite.js';
+import { startEmulator, type RunningEmulator } from '../emulator/server.js';
+import { startGateway } from '../gateway/server.js';
+import { loadDevSecrets } from './secrets.js';
+
+async function main(): Promise<void> {
+  const base = parseConfig(process.env);
+  const secrets = loadDevSecrets('.data/secrets.json');
+  const config: Config = Object.freeze({
+    ...base,
+    PIN_PEPPER: base.PIN_PEPPER ?? secrets.PIN_PEPPER,
+    AUDIT_CHECKPOINT_KEY: base.AUDIT_CHECKPOINT_KEY ?? secrets.AUDIT_CHECKPOINT_KEY,
+  });
+  const log = createLogger({ level: config.LOG_LEVEL, service: 'tillgate' });
+
+  let emulator: RunningEmulator | undefined;
+  let appwrite: AppwriteConnection;
+  if (config.APPWRITE_ENDPOINT && config.APPWRITE_API_KEY) {
+    appwrite = { endpoint: config.APPWRITE_ENDPOINT, projectId: config.APPWRITE_PROJECT_ID, apiKey: config.APPWRITE_API_KEY };
+  } else {
+    emulator = await startEmulator({
+      port: config.EMULATOR_PORT,
+      host: config.HOST,
+      projectId: config.APPWRITE_PROJECT_ID,
+      apiKey: secrets.EMULATOR_API_KEY,
+      ...(config.EMULATOR_DATA_FILE === ':memory:' ? {} : { dataFile: config.EMULATOR_DATA_FILE }),
+      onUnexpectedError: (err) => log.error({ err }, 'emulator error'),
+    });
+    appwrite = { endpoint: emulator.endpoint, projectId: emulator.projectId, apiKey: emulator.apiKey };
+  }
+
+  const gateway = await startGateway(config, appwrite, log);
+  printBanner(config, gateway.url, appwrite, emulator !== undefined);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: draining requests and event deliveries');
+    try {
+      await gateway.stop();
+      await emulator?.stop();
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function printBanner(config: Config, gatewayUrl: string, appwrite: AppwriteConnection, embedded: boolean): void {
+  const lines = [
+    '',
+    '  Tillgate is running',
+    `  gateway      ${gatewayUrl}`,
+    `  API docs     ${gatewayUrl}/api/docs   (OpenAPI: ${gatewayUrl}/api/openapi.json)`,
+    `  appwrite     ${appwrite.endpoint}${embedded ? '   (embedded emulator, project ' + appwrite.projectId + ')' : ''}`,
+    embedded ? `  data file    ${config.EMULATOR_DATA_FILE}` : '',
+    '  stop with Ctrl+C',
+    '',
+  ].filter((l) => l !== '');
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
