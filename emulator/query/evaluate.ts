@@ -29,7 +29,7 @@ function words(s: string): string[] {
 }
 
 /** MariaDB boolean-mode fulltext as Appwrite builds it: any word matches, the last as a prefix. */
-function searchMatches(text: string, query: string): boolean {
+export function searchMatches(text: string, query: string): boolean {
   const q = words(query);
   if (q.length === 0) return false;
   const t = words(text);

@@ -117,8 +117,8 @@ export function userRoutes(): Hono<EmulatorEnv> {
     const search = str(qp, 'search', { max: 256 }) ?? '';
     const includeTotal = bool(qp, 'total') ?? true;
     const q = parseUsersQueries(queryArray(c, 'queries') ?? []);
-    const { page, total } = runUsersQuery([...c.get('emu').state.users.values()], q, search.trim());
-    return c.json({ total: includeTotal ? total : 0, users: page.map((u) => userModel(u, true)) }, 200);
+    const { page, total } = runUsersQuery([...c.get('emu').state.users.values()], q, search.trim(), includeTotal);
+    return c.json({ total, users: page.map((u) => userModel(u, true)) }, 200);
   });
 
   /** `GET /users/{userId}` (200 user); 404 `user_not_found`. */
