@@ -13,6 +13,7 @@ import { AppError } from '../core/errors.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../infra/logger.js';
 import type { GatewayEnv } from './env.js';
+import type { GatewayServices } from './services.js';
 import { observeRequests, type GatewayMetrics } from './metrics.js';
 import { notFound, onError } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
@@ -27,6 +28,8 @@ export interface GatewayDeps {
   healthChecks: Record<string, HealthCheck>;
   /** Feature route modules mounted under `/api/v1` (built by the composition root). */
   apiRoutes?: OpenAPIHono<GatewayEnv>[];
+  /** Authentication and other request services; required as soon as a non-public route is mounted. */
+  services?: GatewayServices;
   /** Version reported in the OpenAPI document. */
   version?: string;
 }
@@ -37,6 +40,10 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
 
   // 1. Request id + child logger + access log: first, so every later failure carries the id.
   app.use('*', requestContext(deps.log));
+  app.use('*', async (c, next) => {
+    c.set('services', deps.services);
+    await next();
+  });
   // 2. Metrics around everything else, so refused requests are counted too.
   app.use('*', observeRequests(deps.metrics));
   // 3. Security headers (HSTS, nosniff, frame-ancestors...) on every answer (OWASP ASVS V3.4).

@@ -3,8 +3,10 @@
  * middleware sets is declared here, none by global augmentation.
  * @module
  */
+import type { ResolvedUser } from '../infra/actor-resolver.js';
 import type { Logger } from '../infra/logger.js';
 import type { Principal } from './principal.js';
+import type { GatewayServices } from './services.js';
 
 export interface GatewayEnv {
   Variables: {
@@ -12,7 +14,11 @@ export interface GatewayEnv {
     requestId: string;
     /** Child logger bound to this request's id. */
     log: Logger;
-    /** The authenticated caller; set by `authenticate()`, absent on public routes. */
+    /** The authenticated caller; set by the route guard, absent on public routes. */
     principal: Principal | undefined;
+    /** The authenticated staff member (JWT, profile, actor); set on user routes by the guard. */
+    user: ResolvedUser | undefined;
+    /** Services built once by the composition root; absent only in bare unit tests. */
+    services: GatewayServices | undefined;
   };
 }

@@ -11,6 +11,7 @@
 import { OpenAPIHono, createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import { AppError, ERROR_CODES } from '../core/errors.js';
 import type { GatewayEnv } from './env.js';
+import { guard } from './middleware/guard.js';
 
 /** Who may call a route. */
 export type Access =
@@ -78,8 +79,11 @@ export function defineRoute<R extends Omit<RouteConfig, 'responses'> & { respons
   config: R,
 ) {
   const security = access.kind === 'public' ? [] : access.kind === 'terminal' ? [{ terminal: [] }] : [{ bearer: [] }];
+  const own = config.middleware === undefined ? [] : Array.isArray(config.middleware) ? config.middleware : [config.middleware];
   return createRoute({
     ...config,
+    // The guard runs first, so no route handler or route middleware sees an unchecked caller.
+    middleware: [guard(access), ...own],
     security,
     responses: { ...standardErrors(access), ...config.responses },
     [ACCESS_EXTENSION]: access.kind === 'permission' ? access.permission : access.kind,

@@ -21,6 +21,7 @@ export function requestContext(root: Logger) {
     c.set('requestId', requestId);
     c.set('log', log);
     c.set('principal', undefined);
+    c.set('user', undefined);
     c.header('X-Request-Id', requestId);
     const started = performance.now();
     await next();
