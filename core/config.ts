@@ -58,6 +58,8 @@ export const configSchema = z
     PIN_PEPPER: z.string().min(32).optional(),
     /** bcrypt cost for PIN hashes (default 10, ~94 ms per verification on 2 cores; see README). */
     PIN_BCRYPT_COST: int(4, 15).default(10),
+    /** Worker threads verifying PIN hashes (unset = one per CPU core). */
+    PIN_HASHER_THREADS: int(1, 64).optional(),
     PIN_MIN_LENGTH: int(4, 8).default(4),
     PIN_MAX_LENGTH: int(4, 8).default(8),
     /** Comma-separated PINs refused in addition to the built-in weak-PIN rules. */
