@@ -8,6 +8,7 @@
  * are tested against at-least-once, out-of-order delivery.
  * @module
  */
+import { spec } from './spec.js';
 
 /** One event as Appwrite emits it. */
 export interface EmittedEvent {
@@ -31,6 +32,13 @@ export interface DeliveryOptions {
   reorder?: boolean;
   /** Probability (0..1) that a delivery is lost, as Appwrite's are when a worker dies. */
   drop?: number;
+  /**
+   * Window in ms over which deliveries are collected into one batch before being shuffled when
+   * `reorder` is on (default 25 ms), so separate HTTP writes can overtake each other too.
+   */
+  reorderWindowMs?: number;
+  /** Seed of the delivery PRNG (mulberry32): the same seed gives the same duplicates, delays, order and losses. */
+  seed?: number;
 }
 
 /** A listener of raw events (tests, metrics); functions are matched by the function registry. */
@@ -69,33 +77,99 @@ export function createEventBus(dispatch: (event: EmittedEvent) => void, initial:
   };
 }
 
+/** Action words that end an event name (Appwrite's actions, plus `upsert` which 1.9 fires for rows). */
+const ACTIONS = new Set(['create', 'update', 'delete', 'upsert']);
+
+/** Event names of `events-1.9.json` without ids (`users.sessions.create`). */
+const TEMPLATES: ReadonlySet<string> = new Set(spec.events);
+
+/** One resource level of an event name: the resource word and the id of the concrete resource. */
+interface Level {
+  type: string;
+  id: string;
+}
+
 /**
- * Every pattern a concrete event name matches, as Appwrite's `Event::generateEvents` expands it:
- * each id segment may be replaced by `*`, and the trailing action may be dropped.
- * `databases.pos.tables.t.rows.r.create` matches `databases.*.tables.*.rows.*.create`,
- * `databases.pos.tables.t.rows.*`, `databases.*`, ... A subscription fires when it is in the set.
+ * Splits a concrete name into resource levels and a tail (action and optional attribute), as
+ * Appwrite's `Event::parseEventPattern` does on its `[param]` templates. A template of
+ * `events-1.9.json` (ids removed, e.g. `users.sessions.create`) decides the shape when one
+ * matches; otherwise the last one or two words are the tail when they start with an action.
  */
-export function expandEventName(name: string): Set<string> {
+function parseEventName(name: string, templates: ReadonlySet<string>): { levels: Level[]; tail: string[] } {
   const parts = name.split('.');
-  // Ids sit at odd positions (resource.id.resource.id...); the rest are resource names and the action.
-  const idPositions: number[] = [];
-  for (let i = 1; i < parts.length; i += 2) {
-    if (i === parts.length - 1 && parts.length % 2 === 0 && !looksLikeIdTail(parts)) break;
-    idPositions.push(i);
+  const shape = (levelCount: number): { levels: Level[]; tail: string[] } | null => {
+    const levels: Level[] = [];
+    for (let i = 0; i < levelCount; i++) {
+      const type = parts[2 * i]!;
+      // An action word never names a resource: `users.u1.update.labels` is one level plus a tail.
+      if (i > 0 && ACTIONS.has(type)) return null;
+      levels.push({ type, id: parts[2 * i + 1]! });
+    }
+    return { levels, tail: parts.slice(2 * levelCount) };
+  };
+  for (let levelCount = 3; levelCount >= 1; levelCount--) {
+    const tailLength = parts.length - 2 * levelCount;
+    if (tailLength < 0 || tailLength > 2) continue;
+    const candidate = shape(levelCount);
+    if (!candidate) continue;
+    const template = [...candidate.levels.map((l) => l.type), ...candidate.tail].join('.');
+    if (templates.has(template)) return candidate;
   }
+  for (let levelCount = 3; levelCount >= 1; levelCount--) {
+    const tailLength = parts.length - 2 * levelCount;
+    const candidate = tailLength >= 0 ? shape(levelCount) : null;
+    if (!candidate) continue;
+    if (tailLength === 0 || ((tailLength === 1 || tailLength === 2) && ACTIONS.has(parts[2 * levelCount]!))) return candidate;
+  }
+  return { levels: [], tail: parts };
+}
+
+/**
+ * Every pattern a concrete event name matches, as Appwrite's `Event::generateEvents`
+ * (src/Appwrite/Event/Event.php) expands it. For a name with resource levels
+ * `type.id[.subType.subId[.subSubType.subSubId]]` and a tail `action[.attribute]`, the patterns are
+ * the full name, the name without its attribute, the levels without the tail, each shorter prefix
+ * of whole levels (`databases.db.tables.t`, `databases.db`), and `type.id.action[.attribute]`;
+ * in each, every combination of ids may be replaced by `*`. Resource words alone
+ * (`databases.db.tables`) never match. A subscription fires when it is in the set.
+ *
+ * `databases.pos.tables.t.rows.r.create` matches `databases.*.tables.*.rows.*.create`,
+ * `databases.pos.tables.*.rows.*`, `databases.*` but not `databases.*.tables`.
+ * @param templates event names without ids (default: `events-1.9.json`), used to tell ids from words.
+ */
+export function expandEventName(name: string, templates: ReadonlySet<string> = TEMPLATES): Set<string> {
+  const { levels, tail } = parseEventName(name, templates);
   const out = new Set<string>();
-  const combos = 1 << idPositions.length;
-  for (let mask = 0; mask < combos; mask++) {
-    const p = [...parts];
-    idPositions.forEach((pos, bit) => {
-      if (mask & (1 << bit)) p[pos] = '*';
-    });
-    for (let len = 2; len <= p.length; len++) out.add(p.slice(0, len).join('.'));
+  if (levels.length === 0) {
+    out.add(name);
+    return out;
+  }
+  const [action, attribute] = tail;
+  const patterns: { levels: Level[]; tail: string[] }[] = [];
+  if (action) {
+    if (attribute) {
+      patterns.push({ levels, tail: [action, attribute] });
+      patterns.push({ levels: levels.slice(0, 1), tail: [action, attribute] });
+    }
+    patterns.push({ levels, tail: [action] });
+  }
+  for (let n = levels.length; n >= 1; n--) patterns.push({ levels: levels.slice(0, n), tail: [] });
+  for (const p of patterns) {
+    const combos = 1 << p.levels.length;
+    for (let mask = 0; mask < combos; mask++) {
+      const words = p.levels.flatMap((l, i) => [l.type, mask & (1 << i) ? '*' : l.id]);
+      out.add([...words, ...p.tail].join('.'));
+    }
   }
   return out;
 }
 
-function looksLikeIdTail(parts: string[]): boolean {
-  // `users.u1.update.labels` is even-length but ends in action + sub-action, not an id.
-  return parts.length === 2;
+/** Whether any of `subscriptions` matches any of the concrete `names` of one event. */
+export function matchesSubscriptions(names: readonly string[], subscriptions: readonly string[], templates?: ReadonlySet<string>): boolean {
+  if (subscriptions.length === 0) return false;
+  const wanted = new Set(subscriptions);
+  for (const name of names) {
+    for (const pattern of expandEventName(name, templates)) if (wanted.has(pattern)) return true;
+  }
+  return false;
 }

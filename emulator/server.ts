@@ -63,7 +63,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s));
   });
   const port = (server.address() as AddressInfo).port;
-  const endpoint = `http://${host}:${port}/v1`;
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}/v1`;
+  emu.functions.setEndpoint(endpoint);
   return {
     endpoint,
     url: endpoint,
@@ -72,6 +73,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     apiKey: emu.bootstrapKey,
     emulator: emu,
     async stop() {
+      // Deliveries in flight may still call back into the emulator: let them finish first.
+      await emu.functions.idle();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive sockets of SDK clients would otherwise hold close() open.

@@ -43,6 +43,13 @@ export interface FunctionContext {
   res: FunctionResponse;
   log(...message: unknown[]): void;
   error(...message: unknown[]): void;
+  /**
+   * The emulator's in-process stand-in for `process.env`: the variables a real Appwrite function
+   * sees (`APPWRITE_FUNCTION_API_ENDPOINT`, `APPWRITE_FUNCTION_PROJECT_ID`, `APPWRITE_FUNCTION_ID`,
+   * ...) plus the function's own `variables`. Many functions share one process, so the emulator
+   * never mutates `process.env`; an entry should read `context.env ?? process.env`.
+   */
+  env?: Record<string, string>;
 }
 
 export type FunctionHandler = (context: FunctionContext) => Promise<FunctionResult | undefined> | FunctionResult | undefined;
@@ -61,5 +68,7 @@ export interface FunctionDefinition {
   execute?: string[];
   /** The function's own variables, passed in the environment object. */
   variables?: Record<string, string>;
+  /** Whether it runs at all (default true); a disabled function is skipped for events and refused for executions. */
+  enabled?: boolean;
   handler: FunctionHandler;
 }
