@@ -25,6 +25,8 @@ export interface ResponseInfo {
   /** The matched route in OpenAPI form without `/v1`, e.g. `/users/{userId}`; null when no route matched. */
   route: string | null;
   status: number;
+  /** The request path without `/v1`, e.g. `/users/u1`. */
+  path: string;
   /** Parsed JSON body, or undefined for a non-JSON or empty body. */
   body: unknown;
   /** True when the caller was a client (session, JWT or guest), false for API keys. */
@@ -64,7 +66,7 @@ export function createEmulatorApp(emu: Emulator, options: EmulatorAppOptions = {
       const body = type.includes('application/json') ? await c.res.clone().json().catch(() => undefined) : undefined;
       const matched = c.req.routePath && c.req.routePath !== '/v1/*' ? c.req.routePath : null;
       const route = matched ? matched.replace(/^\/v1/, '').replace(/:([A-Za-z0-9_]+)/g, '{$1}') : null;
-      observe({ method: c.req.method, route, status: c.res.status, body, client: c.get('caller')?.kind !== 'key' });
+      observe({ method: c.req.method, route, path: c.req.path.replace(/^\/v1/, ''), status: c.res.status, body, client: c.get('caller')?.kind !== 'key' });
     });
   }
 

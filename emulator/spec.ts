@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 
 export interface SpecOperation {
   scope: string[];
-  /** HTTP status → component schema name (null for an empty body). */
-  responses: Record<string, string | null>;
+  /** HTTP status → the component schema names a body may match (null for an empty body). */
+  responses: Record<string, string[] | null>;
   params: string[];
 }
 

@@ -15,7 +15,7 @@ const specDir = resolve(process.argv[2] ?? join(import.meta.dirname, '../../shar
 const PREFIXES = ['/users', '/account', '/tablesdb', '/functions', '/health'];
 const read = (f: string) => JSON.parse(readFileSync(join(specDir, f), 'utf8')) as Json;
 
-interface Operation { scope: string[]; responses: Record<string, string | null>; params: string[] }
+interface Operation { scope: string[]; responses: Record<string, string[] | null>; params: string[] }
 const operations: Record<string, Record<string, Operation>> = {};
 const schemas: Json = {};
 
@@ -36,14 +36,24 @@ for (const file of ['open-api3-1.8.x-server.json', 'open-api3-1.8.x-client.json'
   for (const [path, methods] of Object.entries(doc.paths as Record<string, Json>)) {
     if (!PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) continue;
     for (const [method, op] of Object.entries(methods as Record<string, Json>)) {
-      const responses: Record<string, string | null> = {};
+      const responses: Record<string, string[] | null> = {};
       for (const [status, r] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
         const refs = new Set<string>();
         collectRefs(r, refs);
-        responses[status] = refs.size ? [...refs][0]! : null;
+        responses[status] = refs.size ? [...refs] : null;
         refs.forEach((x) => wanted.add(x));
       }
-      const xa = (op['x-appwrite'] ?? {}) as { scope?: string | string[] };
+      const xa = (op['x-appwrite'] ?? {}) as { scope?: string | string[]; methods?: { responses?: { code: number; model?: string }[] }[] };
+      // Multiplexed operations (createRow / createRows share a path) list each method's model here.
+      for (const m of xa.methods ?? []) {
+        for (const r of m.responses ?? []) {
+          if (!r.model) continue;
+          const name = r.model.split('/').pop()!;
+          const list = (responses[String(r.code)] ??= []);
+          if (!list.includes(name)) list.push(name);
+          wanted.add(name);
+        }
+      }
       const scope = xa.scope === undefined ? [] : Array.isArray(xa.scope) ? xa.scope : [xa.scope];
       const params = ((op.parameters ?? []) as { name: string }[]).map((p) => p.name);
       const key = `${method.toUpperCase()} ${path}`;
