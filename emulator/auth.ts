@@ -1,9 +1,9 @@
 /**
  * Resolves the caller of every request as Appwrite does, and checks scopes.
  *
- * Order: `X-Appwrite-Project` must name the project (else 404 `project_not_found`, 400 when
- * missing); an `X-Appwrite-Key` makes the caller the app with the key's scopes (an unknown key
- * leaves a guest, an expired one answers 401 `api_key_expired`); otherwise a JWT
+ * Order: `X-Appwrite-Project` must name the project (else 404 `project_not_found`; 403
+ * `project_id_missing` when absent); an `X-Appwrite-Key` makes the caller the app with the
+ * key's scopes (an unknown key leaves a guest, an expired one answers 401 `api_key_expired`); otherwise a JWT
  * (`X-Appwrite-JWT`: a bad or expired one answers 401 `user_jwt_invalid`, one of a deleted session
  * 401 `general_unauthorized_scope`), a session secret (`X-Appwrite-Session`, the
  * `a_session_<project>` cookie, or `X-Fallback-Cookies`) makes a user; unknown or expired
