@@ -1,0 +1,78 @@
+/**
+ * The demo seed against the emulator through the real SDKs: creates a store, roles, one staff
+ * member per role with labels and a PIN credential that holds no plaintext, products and a
+ * terminal; the demo cashier logs in with the web SDK; a second run creates nothing. Creating a
+ * staff member whose profile write fails leaves no Appwrite user behind.
+ */
+import { Account, Client as WebClient } from 'appwrite';
+import { Query } from 'node-appwrite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLES } from '../collections/index.js';
+import { createAppwriteAdmin, type AppwriteAdmin } from '../infra/appwrite.js';
+import { createPinHasher } from '../infra/pin-hasher.js';
+import { seedDemo, type DemoSeed } from '../infra/seed/demo.js';
+import { syncSchema } from '../infra/schema-sync/sync.js';
+import { createStaff } from '../infra/staff/directory.js';
+import { startTestEmulator, type TestEmulator } from './support/emulator.js';
+
+const PEPPER = 'p'.repeat(40);
+let emu: TestEmulator;
+let appwrite: AppwriteAdmin;
+const hasher = createPinHasher({ threads: 2, cost: 4 });
+let first: DemoSeed;
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  appwrite = createAppwriteAdmin({ endpoint: emu.endpoint, projectId: emu.projectId, apiKey: emu.apiKey });
+  await syncSchema({ tablesDB: appwrite.tablesDB, databaseId: 'pos', tables: TABLES });
+  first = await seedDemo({ appwrite, databaseId: 'pos', hasher, pepper: PEPPER, cost: 4 });
+});
+afterAll(async () => {
+  await hasher.close();
+  await emu.stop();
+});
+
+describe('demo seed', () => {
+  it('creates one staff member per role with labels, a profile and a PIN credential', async () => {
+    expect(first.created).toBe(true);
+    expect(first.logins!.map((l) => l.role)).toEqual(['superadmin', 'admin', 'manager', 'cashier']);
+    for (const login of first.logins!) {
+      const user = await appwrite.users.get({ userId: login.userId });
+      expect(user.labels).toContain(login.role);
+      const profile = await appwrite.tablesDB.getRow({ databaseId: 'pos', tableId: 'staff', rowId: login.userId });
+      expect(profile).toMatchObject({ role: login.role, storeId: 'store-demo' });
+      const cred = await appwrite.tablesDB.getRow({ databaseId: 'pos', tableId: 'staff_credentials', rowId: login.userId });
+      expect(JSON.stringify(cred)).not.toContain(`"${login.pin}"`);
+      expect(await hasher.verifyPin(PEPPER, login.pin, (cred as unknown as { pinHash: string }).pinHash)).toBe(true);
+    }
+    expect(new Set(first.logins!.map((l) => l.pin)).size).toBe(4);
+    const products = await appwrite.tablesDB.listRows({ databaseId: 'pos', tableId: 'products', queries: [Query.equal('storeId', 'store-demo')] });
+    expect(products.total).toBeGreaterThanOrEqual(3);
+    const terminal = await appwrite.tablesDB.getRow({ databaseId: 'pos', tableId: 'terminals', rowId: first.terminal!.terminalId });
+    expect(terminal).toMatchObject({ status: 'pending', storeId: 'store-demo' });
+    expect(JSON.stringify(terminal)).not.toContain(first.terminal!.enrollmentCode);
+  });
+
+  it('lets the demo cashier log in with email and password through the web SDK', async () => {
+    const cashier = first.logins!.find((l) => l.role === 'cashier')!;
+    const account = new Account(new WebClient().setEndpoint(emu.endpoint).setProject(emu.projectId));
+    const session = await account.createEmailPasswordSession({ email: cashier.email, password: cashier.password });
+    expect(session.userId).toBe(cashier.userId);
+  });
+
+  it('creates nothing on a second run', async () => {
+    const before = (await appwrite.users.list()).total;
+    const again = await seedDemo({ appwrite, databaseId: 'pos', hasher, pepper: PEPPER, cost: 4 });
+    expect(again).toEqual({ created: false, storeId: 'store-demo' });
+    expect((await appwrite.users.list()).total).toBe(before);
+  });
+
+  it('leaves no Appwrite user behind when the staff profile cannot be written', async () => {
+    const cashier = first.logins!.find((l) => l.role === 'cashier')!;
+    // A profile row with this id exists already, so the profile write fails after the user was created.
+    await appwrite.tablesDB.createRow({ databaseId: 'pos', tableId: 'staff', rowId: 'ghost-user', data: { userId: 'someone-else', storeId: 'store-demo', role: 'cashier', displayName: 'x' } });
+    await expect(createStaff(appwrite, 'pos', { userId: 'ghost-user', email: 'ghost@example.com', password: 'long enough password', name: 'Ghost', role: 'cashier', storeId: 'store-demo' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(appwrite.users.get({ userId: 'ghost-user' })).rejects.toMatchObject({ code: 404 });
+    expect(cashier.userId).not.toBe('ghost-user');
+  });
+});
