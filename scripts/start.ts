@@ -10,7 +10,14 @@ import { createLogger } from '../infra/logger.js';
 import type { AppwriteConnection } from '../infra/appwrite.js';
 import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import { startGateway } from '../gateway/server.js';
+import { DATABASE_NAME, TABLES } from '../collections/index.js';
+import { createAppwriteAdmin } from '../infra/appwrite.js';
+import { migrate } from '../infra/migrate.js';
+import { createPinHasher } from '../infra/pin-hasher.js';
+import { seedDemo } from '../infra/seed/demo.js';
+import { syncSchema } from '../infra/schema-sync/sync.js';
 import { loadDevSecrets } from './secrets.js';
+import { announceDemoLogins } from './seed-output.js';
 
 async function main(): Promise<void> {
   const base = parseConfig(process.env);
@@ -38,8 +45,25 @@ async function main(): Promise<void> {
     appwrite = { endpoint: emulator.endpoint, projectId: emulator.projectId, apiKey: emulator.apiKey };
   }
 
+  // Schema first (Appwrite tables from collections/, MariaDB mirror and audit tables), then data.
+  const admin = createAppwriteAdmin(appwrite);
+  const sync = await syncSchema({ tablesDB: admin.tablesDB, databaseId: config.APPWRITE_DATABASE_ID, databaseName: DATABASE_NAME, tables: TABLES });
+  log.info({ changed: sync.changed, drift: sync.drift.length }, 'appwrite schema synced');
+  const applied = await migrate({ url: config.MARIADB_URL, log: (line) => log.info(line) });
+  log.info({ applied: applied.length }, 'mariadb migrations applied');
+  let seedLines: string[] = [];
+  if (config.SEED_DEMO) {
+    const hasher = createPinHasher({ cost: config.PIN_BCRYPT_COST, ...(config.PIN_HASHER_THREADS ? { threads: config.PIN_HASHER_THREADS } : {}) });
+    try {
+      const seed = await seedDemo({ appwrite: admin, databaseId: config.APPWRITE_DATABASE_ID, hasher, pepper: config.PIN_PEPPER!, cost: config.PIN_BCRYPT_COST });
+      seedLines = announceDemoLogins(seed);
+    } finally {
+      await hasher.close();
+    }
+  }
+
   const gateway = await startGateway(config, appwrite, log);
-  printBanner(config, gateway.url, appwrite, emulator !== undefined);
+  printBanner(config, gateway.url, appwrite, emulator !== undefined, seedLines);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -59,7 +83,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-function printBanner(config: Config, gatewayUrl: string, appwrite: AppwriteConnection, embedded: boolean): void {
+function printBanner(config: Config, gatewayUrl: string, appwrite: AppwriteConnection, embedded: boolean, seedLines: string[]): void {
   const lines = [
     '',
     '  Tillgate is running',
@@ -67,6 +91,8 @@ function printBanner(config: Config, gatewayUrl: string, appwrite: AppwriteConne
     `  API docs     ${gatewayUrl}/api/docs   (OpenAPI: ${gatewayUrl}/api/openapi.json)`,
     `  appwrite     ${appwrite.endpoint}${embedded ? '   (embedded emulator, project ' + appwrite.projectId + ')' : ''}`,
     embedded ? `  data file    ${config.EMULATOR_DATA_FILE}` : '',
+    `  mariadb      ${config.MARIADB_URL.replace(/\/\/[^@/]*@/, '//***@')}`,
+    ...seedLines.map((l) => `  ${l}`),
     '  stop with Ctrl+C',
     '',
   ].filter((l) => l !== '');
