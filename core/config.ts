@@ -67,6 +67,11 @@ export const configSchema = z
     /** Lifetime of the Appwrite token a PIN login returns, seconds (Appwrite: 60 s to 1 year). */
     PIN_TOKEN_TTL_SECONDS: int(60, 3600).default(60),
 
+    /** Requests per client address and auth route per 60 s window (OWASP ASVS 5.0 V6.3.1 anti-automation). */
+    AUTH_RATE_LIMIT: int(1, 100_000).default(10),
+    /** Requests per user (or address) per 60 s window on other API routes. */
+    API_RATE_LIMIT: int(1, 1_000_000).default(600),
+
     /** Password-login lockout (PCI DSS v4 8.3.4: at most 10 attempts, locked >= 30 min). */
     LOGIN_MAX_FAILURES: int(1, 10).default(5),
     LOGIN_LOCKOUT_SECONDS: int(60, 86_400).default(1800),

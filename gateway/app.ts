@@ -6,6 +6,7 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
@@ -26,6 +27,8 @@ export interface GatewayDeps {
   metrics: GatewayMetrics;
   /** Readiness probes by dependency name. */
   healthChecks: Record<string, HealthCheck>;
+  /** Extra middleware by path pattern (rate limits), applied after the body limit, before routes. */
+  middleware?: { path: string; handler: MiddlewareHandler<GatewayEnv> }[];
   /** Feature route modules mounted under `/api/v1` (built by the composition root). */
   apiRoutes?: OpenAPIHono<GatewayEnv>[];
   /** Authentication and other request services; required as soon as a non-public route is mounted. */
@@ -34,7 +37,7 @@ export interface GatewayDeps {
   version?: string;
 }
 
-/** Builds the gateway. Order: request context → metrics → secure headers → CORS → body limit → routes. */
+/** Builds the gateway. Order: request context → metrics → secure headers → CORS → body limit → rate limits → routes (each with its access guard). */
 export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   const app = createRouter();
 
@@ -60,6 +63,9 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
       },
     }),
   );
+
+  // 6. Rate limits (strict on auth routes, looser elsewhere).
+  for (const m of deps.middleware ?? []) app.use(m.path, m.handler);
 
   app.route('/', healthRoutes(deps.healthChecks, deps.metrics));
   for (const routes of deps.apiRoutes ?? []) app.route('/api/v1', routes);

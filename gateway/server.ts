@@ -1,39 +1,80 @@
 /**
  * Builds the gateway's dependencies from config (once), serves it, and shuts it down
  * gracefully: stop accepting, drain in-flight requests for up to `SHUTDOWN_GRACE_MS`, then close
- * MariaDB and Redis. Used by `gateway/main.ts` (real Appwrite) and `scripts/start.ts` (embedded stack).
+ * the audit appender, MariaDB and Redis. Used by `gateway/main.ts` (real Appwrite) and
+ * `scripts/start.ts` (embedded stack).
  * @module
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { Redis } from 'ioredis';
-import mysql from 'mysql2/promise';
 import type { Config } from '../core/config.js';
-import type { AppwriteConnection } from '../infra/appwrite.js';
+import { createActorResolver } from '../infra/actor-resolver.js';
+import { createAppwriteAdmin, type AppwriteConnection } from '../infra/appwrite.js';
+import { createAuditAppender } from '../infra/audit/appender.js';
+import { createJwtVerifier } from '../infra/jwt-verifier.js';
+import { createLockoutStore } from '../infra/lockout-store.js';
 import type { Logger } from '../infra/logger.js';
+import { createPool } from '../infra/mariadb.js';
+import { createRedis } from '../infra/redis.js';
+import { createRevocationEpochs } from '../infra/revocation-epochs.js';
+import { createRoleRegistry } from '../infra/role-registry.js';
 import { createApp } from './app.js';
 import { createMetrics } from './metrics.js';
+import { apiLimit, authLimit, rateLimit } from './middleware/rate-limit.js';
+import { authRoutes } from './routes/auth.js';
+import type { GatewayServices } from './services.js';
 
 export interface RunningGateway {
   /** Base URL, e.g. `http://127.0.0.1:8080`. */
   url: string;
   port: number;
+  services: GatewayServices;
   /** Graceful stop: drains in-flight requests (at most `SHUTDOWN_GRACE_MS`), closes pools. */
   stop(): Promise<void>;
 }
 
+
 /** Starts the gateway against `appwrite`, MariaDB and Redis from `config`. */
 export async function startGateway(config: Config, appwrite: AppwriteConnection, log: Logger): Promise<RunningGateway> {
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
-  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  await redis.connect().catch((err: Error) => log.error({ err: err.message }, 'redis unavailable at start; readiness will report it'));
-  const pool = mysql.createPool({ uri: config.MARIADB_URL, connectionLimit: config.MARIADB_POOL_SIZE, timezone: 'Z', connectTimeout: 2000 });
+  const redis = createRedis(config.REDIS_URL, { connectionName: 'tillgate-gateway' });
+  const subscriber = createRedis(config.REDIS_URL, { connectionName: 'tillgate-gateway-sub' });
+  const pool = createPool(config.MARIADB_URL, config.MARIADB_POOL_SIZE);
   const metrics = createMetrics();
+  const admin = createAppwriteAdmin(appwrite);
+  const prefix = config.REDIS_KEY_PREFIX;
+  const epochs = await createRevocationEpochs(redis, subscriber, prefix);
+  const roles = await createRoleRegistry(admin, config.APPWRITE_DATABASE_ID, log);
+  const verifier = createJwtVerifier({ appwrite: admin, redis, epochs, prefix });
+  const actors = createActorResolver({ verifier, appwrite: admin, epochs, databaseId: config.APPWRITE_DATABASE_ID, roles: roles.current });
+  const lockout = createLockoutStore({ redis, prefix });
+  // The Appwrite console copy (audit_console_outbox) is off until its copier runs in this process.
+  const auditLog = createAuditAppender({ pool, log, consoleOutbox: false, ...(config.AUDIT_CHECKPOINT_KEY ? { checkpointKey: config.AUDIT_CHECKPOINT_KEY } : {}) });
+  const services: GatewayServices = {
+    actors,
+    audit: auditLog,
+    appwrite: admin,
+    databaseId: config.APPWRITE_DATABASE_ID,
+    verifier,
+    epochs,
+    lockout,
+    roles,
+    onDenied: async (d) => {
+      await auditLog
+        .append({ action: 'authz.denied', outcome: 'denied', reason: d.reason, actor: { type: 'user', id: d.userId }, requestId: d.requestId, ...(d.storeId ? { storeId: d.storeId } : {}), metadata: { permission: d.permission, route: d.route } })
+        .catch((err: unknown) => log.error({ err }, 'authz.denied entry could not be stored'));
+    },
+  };
 
   const app = createApp({
     config,
     log,
     metrics,
+    services,
+    middleware: [
+      { path: '/api/v1/auth/*', handler: rateLimit(redis, prefix, authLimit(config.AUTH_RATE_LIMIT), metrics) },
+      { path: '/api/v1/*', handler: rateLimit(redis, prefix, apiLimit(config.API_RATE_LIMIT), metrics) },
+    ],
+    apiRoutes: [authRoutes(config, metrics)],
     healthChecks: {
       appwrite: async () => {
         const res = await fetch(`${appwrite.endpoint}/health/version`, { signal: AbortSignal.timeout(2000) });
@@ -52,6 +93,7 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
   return {
     url,
     port,
+    services,
     async stop() {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -64,7 +106,11 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
         });
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       });
+      roles.stop();
+      await auditLog.close().catch((err: unknown) => log.error({ err }, 'audit appender close failed'));
+      await epochs.close();
       redis.disconnect();
+      subscriber.disconnect();
       await pool.end();
     },
   };

@@ -4,6 +4,12 @@
  * @module
  */
 import type { ActorResolver } from '../infra/actor-resolver.js';
+import type { AppwriteAdmin } from '../infra/appwrite.js';
+import type { AuditAppender } from '../infra/audit/appender.js';
+import type { JwtVerifier } from '../infra/jwt-verifier.js';
+import type { LockoutStore } from '../infra/lockout-store.js';
+import type { RevocationEpochs } from '../infra/revocation-epochs.js';
+import type { RoleRegistryService } from '../infra/role-registry.js';
 import type { TerminalPrincipal } from './principal.js';
 
 /** Authenticates an enrolled terminal from its `Authorization: Terminal <id>:<secret>` header. */
@@ -19,4 +25,12 @@ export interface GatewayServices {
   actors: ActorResolver;
   terminals?: TerminalAuthenticator;
   onDenied?: DenialListener;
+  /** The hash-chained audit log; absent only in bare unit tests. */
+  audit?: AuditAppender;
+  appwrite?: AppwriteAdmin;
+  databaseId?: string;
+  verifier?: JwtVerifier;
+  epochs?: RevocationEpochs;
+  lockout?: LockoutStore;
+  roles?: RoleRegistryService;
 }
