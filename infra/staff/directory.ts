@@ -78,3 +78,58 @@ export async function createStaff(appwrite: AppwriteAdmin, databaseId: string, s
     throw e instanceof AppError ? e : toAppError(e, 'staff profile');
   }
 }
+
+/** The fields of a profile an administrator may change. */
+export interface StaffUpdate {
+  name?: string;
+  role?: string;
+  storeId?: string;
+}
+
+/**
+ * Updates the staff profile and, when role or store change, the user's labels (so Appwrite
+ * table permissions follow). The name is also set on the Appwrite user.
+ * @throws AppError NOT_FOUND, UPSTREAM_UNAVAILABLE.
+ */
+export async function updateStaff(appwrite: AppwriteAdmin, databaseId: string, userId: string, current: { role: string; storeId: string }, u: StaffUpdate): Promise<void> {
+  try {
+    const data: Record<string, unknown> = {};
+    if (u.name !== undefined) data.displayName = u.name;
+    if (u.role !== undefined) data.role = u.role;
+    if (u.storeId !== undefined) data.storeId = u.storeId;
+    if (Object.keys(data).length) await appwrite.tablesDB.updateRow({ databaseId, tableId: 'staff', rowId: userId, data });
+    if (u.name !== undefined) await appwrite.users.updateName({ userId, name: u.name });
+    if (u.role !== undefined || u.storeId !== undefined) {
+      const user = await appwrite.users.get({ userId });
+      const own = labelsFor({ role: u.role ?? current.role, storeIds: [u.storeId ?? current.storeId] });
+      const previous = new Set(labelsFor({ role: current.role, storeIds: [current.storeId] }));
+      await appwrite.users.updateLabels({ userId, labels: [...own, ...user.labels.filter((l) => !previous.has(l) && !own.includes(l))] });
+    }
+  } catch (e) {
+    throw toAppError(e, 'staff member');
+  }
+}
+
+/**
+ * Deactivates (blocks the Appwrite user, ends every session, marks the profile inactive) or
+ * reactivates a staff member. Blocking first means no new session can start meanwhile.
+ */
+export async function setStaffActive(appwrite: AppwriteAdmin, databaseId: string, userId: string, active: boolean): Promise<void> {
+  try {
+    await appwrite.users.updateStatus({ userId, status: active });
+    if (!active) await appwrite.users.deleteSessions({ userId });
+    await appwrite.tablesDB.updateRow({ databaseId, tableId: 'staff', rowId: userId, data: { isActive: active } });
+  } catch (e) {
+    throw toAppError(e, 'staff member');
+  }
+}
+
+/** Hard delete (SuperAdmin): the Appwrite user, the profile and the PIN credential. */
+export async function deleteStaff(appwrite: AppwriteAdmin, databaseId: string, userId: string): Promise<void> {
+  const ignoreMissing = (e: unknown) => {
+    if (!(e instanceof Error && 'code' in e && (e as { code: number }).code === 404)) throw toAppError(e, 'staff member');
+  };
+  await appwrite.tablesDB.deleteRow({ databaseId, tableId: 'staff_credentials', rowId: userId }).catch(ignoreMissing);
+  await appwrite.tablesDB.deleteRow({ databaseId, tableId: 'staff', rowId: userId }).catch(ignoreMissing);
+  await appwrite.users.delete({ userId }).catch(ignoreMissing);
+}
