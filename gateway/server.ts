@@ -21,11 +21,7 @@ import { createRoleRegistry } from '../infra/role-registry.js';
 import { createApp } from './app.js';
 import { createMetrics } from './metrics.js';
 import { apiLimit, authLimit, rateLimit } from './middleware/rate-limit.js';
-import { authRoutes } from './routes/auth.js';
-import { userRoutes } from './routes/users.js';
-import { userBulkRoutes } from './routes/users-bulk.js';
-import { roleRoutes } from './routes/roles.js';
-import { driftRoutes } from './routes/drift.js';
+import { apiRoutes } from './routes/index.js';
 import type { GatewayServices } from './services.js';
 
 export interface RunningGateway {
@@ -78,7 +74,7 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
       { path: '/api/v1/auth/*', handler: rateLimit(redis, prefix, authLimit(config.AUTH_RATE_LIMIT), metrics) },
       { path: '/api/v1/*', handler: rateLimit(redis, prefix, apiLimit(config.API_RATE_LIMIT), metrics) },
     ],
-    apiRoutes: [authRoutes(config, metrics), userBulkRoutes(), userRoutes(), roleRoutes(), driftRoutes()],
+    apiRoutes: apiRoutes(config, metrics),
     healthChecks: {
       appwrite: async () => {
         const res = await fetch(`${appwrite.endpoint}/health/version`, { signal: AbortSignal.timeout(2000) });
