@@ -23,9 +23,9 @@ mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'openapi.json'), `${JSON.stringify(doc, null, 2)}\n`);
 
 const collection = await new Promise<unknown>((resolve, reject) => {
-  converter.convert({ type: 'json', data: doc as object }, { folderStrategy: 'Tags', requestParametersResolution: 'Example' }, (err: { message: string } | null, result: { result: boolean; reason?: string; output?: { data: unknown }[] }) => {
+  converter.convert({ type: 'json', data: doc as object }, { folderStrategy: 'Tags', requestParametersResolution: 'Example' }, (err, result) => {
     if (err) reject(new Error(err.message));
-    else if (!result.result || !result.output?.[0]) reject(new Error(result.reason ?? 'conversion failed'));
+    else if (!result?.result || !result.output?.[0]) reject(new Error((result as { reason?: string } | undefined)?.reason ?? 'conversion failed'));
     else resolve(result.output[0].data);
   });
 });
