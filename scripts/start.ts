@@ -18,6 +18,7 @@ import { seedDemo } from '../infra/seed/demo.js';
 import { syncSchema } from '../infra/schema-sync/sync.js';
 import { loadDevSecrets } from './secrets.js';
 import { announceDemoLogins } from './seed-output.js';
+import { registerEmbeddedFunctions } from './embedded-functions.js';
 
 async function main(): Promise<void> {
   const base = parseConfig(process.env);
@@ -60,6 +61,18 @@ async function main(): Promise<void> {
     } finally {
       await hasher.close();
     }
+  }
+
+  if (emulator) {
+    const functions = registerEmbeddedFunctions(emulator.emulator, {
+      MARIADB_URL: config.MARIADB_URL,
+      REDIS_URL: config.REDIS_URL,
+      REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX,
+      LOG_LEVEL: config.LOG_LEVEL,
+      ...(config.PIN_PEPPER ? { PIN_PEPPER: config.PIN_PEPPER } : {}),
+      ...(config.AUDIT_CHECKPOINT_KEY ? { AUDIT_CHECKPOINT_KEY: config.AUDIT_CHECKPOINT_KEY } : {}),
+    });
+    log.info({ functions }, 'functions running in process on emulated events');
   }
 
   const gateway = await startGateway(config, appwrite, log);

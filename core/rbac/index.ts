@@ -11,3 +11,4 @@ export * from './compile.js';
 export * from './authorize.js';
 export * from './management.js';
 export * from './labels.js';
+export * from './row-rules.js';
