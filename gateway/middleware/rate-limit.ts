@@ -3,8 +3,9 @@
  * - `auth`: strict, per client address and route (login and other auth endpoints), e.g. 10 per
  *   60 s; if Redis cannot answer the request is refused with 503 (fail closed: never an
  *   unlimited password-guessing window);
- * - `api`: looser, per authenticated user or else per address; if Redis cannot answer the
- *   request passes and a warning is logged (fail open: an outage of the limiter must not stop sales).
+ * - `api`: looser, per authenticated user or else per address, counted in process
+ *   (`RateLimiterMemory`) so that the common request needs no network round trip (DESIGN.md
+ *   performance notes); with N gateway instances a user gets up to N × the limit.
  * A rejection answers 429 `RATE_LIMITED` with `Retry-After` (seconds) and is counted in metrics.
  * Per-account lockout (PCI DSS 8.3.4) is separate (`infra/lockout-store.ts`); limits are not keyed
  * only by IP for PINs (tills share NAT with guest Wi-Fi), which is why PIN routes use lockout.
@@ -14,7 +15,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../../core/errors.js';
 import type { GatewayEnv } from '../env.js';
 import type { GatewayMetrics } from '../metrics.js';
@@ -42,8 +43,12 @@ export function clientAddress(c: Context): string {
   }
 }
 
+/**
+ * @param redis the shared store for fail-closed (auth) rules; fail-open rules count in process.
+ */
 export function rateLimit(redis: Redis, prefix: string, rule: RateLimitRule, metrics: GatewayMetrics) {
-  const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}rl:${rule.name}`, points: rule.points, duration: rule.durationSeconds });
+  const options = { keyPrefix: `${prefix}rl:${rule.name}`, points: rule.points, duration: rule.durationSeconds };
+  const limiter = rule.failClosed ? new RateLimiterRedis({ storeClient: redis, ...options }) : new RateLimiterMemory(options);
   return createMiddleware<GatewayEnv>(async function rateLimited(c, next) {
     const user = c.get('principal');
     const who = rule.name === 'auth' ? `${clientAddress(c)}:${c.req.path}` : user?.kind === 'user' ? `u:${user.userId}` : `ip:${clientAddress(c)}`;
