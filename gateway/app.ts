@@ -54,15 +54,15 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   // 4. CORS only for the configured origins; none by default.
   app.use('/api/*', cors({ origin: [...deps.config.CORS_ORIGINS], allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'X-Approval-Token'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }));
   // 5. Body size limit before any parsing (413 PAYLOAD_TOO_LARGE in the envelope).
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: deps.config.BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new AppError('PAYLOAD_TOO_LARGE', `The request body exceeds ${deps.config.BODY_LIMIT_BYTES} bytes.`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.config.BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new AppError('PAYLOAD_TOO_LARGE', `The request body exceeds ${deps.config.BODY_LIMIT_BYTES} bytes.`);
+    },
+  });
+  // GET and HEAD carry no body: skipping them keeps @hono/node-server's lightweight request
+  // (touching the body would build a full web Request on every read).
+  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
   // 6. Rate limits (strict on auth routes, looser elsewhere).
   for (const m of deps.middleware ?? []) app.use(m.path, m.handler);

@@ -71,7 +71,8 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
     metrics,
     services,
     middleware: [
-      { path: '/api/v1/auth/*', handler: rateLimit(redis, prefix, authLimit(config.AUTH_RATE_LIMIT), metrics) },
+      // Credential endpoints only: /auth/me and /auth/sessions are ordinary authenticated reads.
+      { path: '/api/v1/auth/login', handler: rateLimit(redis, prefix, authLimit(config.AUTH_RATE_LIMIT), metrics) },
       { path: '/api/v1/*', handler: rateLimit(redis, prefix, apiLimit(config.API_RATE_LIMIT), metrics) },
     ],
     apiRoutes: apiRoutes(config, metrics),
