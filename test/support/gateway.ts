@@ -97,7 +97,8 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
         ...(opts.body === undefined ? {} : { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }),
       });
       const text = await res.text();
-      return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as never };
+      const isJson = (res.headers.get('content-type') ?? '').includes('json');
+      return { status: res.status, headers: res.headers, body: (isJson && text ? JSON.parse(text) : text ? { text } : {}) as never };
     },
     async restart(overrides) {
       await gateway.stop();
