@@ -9,7 +9,6 @@ import { swaggerUI } from '@hono/swagger-ui';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { secureHeaders } from 'hono/secure-headers';
 import { AppError } from '../core/errors.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../infra/logger.js';
@@ -18,6 +17,7 @@ import type { GatewayServices } from './services.js';
 import { observeRequests, type GatewayMetrics } from './metrics.js';
 import { notFound, onError } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { createRouter, registerDocument } from './openapi.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 
@@ -50,7 +50,7 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   // 2. Metrics around everything else, so refused requests are counted too.
   app.use('*', observeRequests(deps.metrics));
   // 3. Security headers (HSTS, nosniff, frame-ancestors...) on every answer (OWASP ASVS V3.4).
-  app.use('*', secureHeaders());
+  app.use('*', securityHeaders());
   // 4. CORS only for the configured origins; none by default.
   app.use('/api/*', cors({ origin: [...deps.config.CORS_ORIGINS], allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'X-Approval-Token'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }));
   // 5. Body size limit before any parsing (413 PAYLOAD_TOO_LARGE in the envelope).

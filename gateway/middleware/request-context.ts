@@ -17,7 +17,10 @@ export function requestContext(root: Logger) {
   return createMiddleware<GatewayEnv>(async function requestContext(c, next) {
     const inbound = c.req.header('x-request-id');
     const requestId = inbound && SAFE_ID.test(inbound) ? inbound : randomUUID();
-    const log = root.child({ requestId });
+    // The child logger is built on first use: most requests log one line at the end, and a
+    // pino child per request (bindings serialized and redacted) showed in the gateway's profile.
+    let child: Logger | undefined;
+    const log = new Proxy(root, { get: (_t, prop) => Reflect.get((child ??= root.child({ requestId })), prop) }) as Logger;
     c.set('requestId', requestId);
     c.set('log', log);
     c.set('principal', undefined);
@@ -26,6 +29,7 @@ export function requestContext(root: Logger) {
     const started = performance.now();
     await next();
     const ms = Math.round((performance.now() - started) * 100) / 100;
+    if (!root.isLevelEnabled('info')) return;
     const principal = c.get('principal');
     log.info(
       {

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../infra/logger.js';
+import { createApp } from '../app.js';
+import { createMetrics } from '../metrics.js';
+import { SECURITY_HEADERS } from './security-headers.js';
+
+const app = createApp({ config: { CORS_ORIGINS: [], BODY_LIMIT_BYTES: 1024 }, log: createLogger({ level: 'silent', service: 't' }), metrics: createMetrics({ defaultMetrics: false }), healthChecks: {} });
+
+describe('security headers', () => {
+  it.each([['/health/live', 200], ['/api/v1/nope', 404]])('are on every answer (%s → %i)', async (path, status) => {
+    const res = await app.request(path);
+    expect(res.status).toBe(status);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res.headers.get(name), name).toBe(value);
+    expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+});
