@@ -22,6 +22,9 @@ export interface TerminalPrincipal {
   kind: 'terminal';
   terminalId: string;
   storeId: string;
+  name: string;
+  /** What the POS enforces: idle auto-lock (minutes), lock after each sale, roles allowed to log in (empty = all). */
+  policy: { idleLockMinutes: number; lockAfterSale: boolean; allowedRoles: string[] };
 }
 
 export type Principal = UserPrincipal | TerminalPrincipal;

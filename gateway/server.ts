@@ -18,6 +18,8 @@ import { createPool } from '../infra/mariadb.js';
 import { createRedis } from '../infra/redis.js';
 import { createRevocationEpochs } from '../infra/revocation-epochs.js';
 import { createRoleRegistry } from '../infra/role-registry.js';
+import { createPinHasher } from '../infra/pin-hasher.js';
+import { createTerminalAuth } from '../infra/terminals/authenticator.js';
 import { createApp } from './app.js';
 import { createMetrics } from './metrics.js';
 import { apiLimit, authLimit, rateLimit } from './middleware/rate-limit.js';
@@ -49,8 +51,13 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
   const lockout = createLockoutStore({ redis, prefix });
   // The Appwrite console copy (audit_console_outbox) is off until its copier runs in this process.
   const auditLog = createAuditAppender({ pool, log, consoleOutbox: false, ...(config.AUDIT_CHECKPOINT_KEY ? { checkpointKey: config.AUDIT_CHECKPOINT_KEY } : {}) });
+  const hasher = createPinHasher({ cost: config.PIN_BCRYPT_COST, ...(config.PIN_HASHER_THREADS ? { threads: config.PIN_HASHER_THREADS } : {}) });
+  const terminalAuth = createTerminalAuth(admin, config.APPWRITE_DATABASE_ID);
   const services: GatewayServices = {
     actors,
+    terminals: terminalAuth,
+    forgetTerminal: terminalAuth.forget,
+    ...(config.PIN_PEPPER ? { pins: { hasher, pepper: config.PIN_PEPPER, tokenTtlSeconds: config.PIN_TOKEN_TTL_SECONDS, cost: config.PIN_BCRYPT_COST } } : {}),
     audit: auditLog,
     appwrite: admin,
     databaseId: config.APPWRITE_DATABASE_ID,
@@ -73,6 +80,7 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
     middleware: [
       // Credential endpoints only: /auth/me and /auth/sessions are ordinary authenticated reads.
       { path: '/api/v1/auth/login', handler: rateLimit(redis, prefix, authLimit(config.AUTH_RATE_LIMIT), metrics) },
+      { path: '/api/v1/terminals/enroll', handler: rateLimit(redis, prefix, authLimit(config.AUTH_RATE_LIMIT), metrics) },
       { path: '/api/v1/*', handler: rateLimit(redis, prefix, apiLimit(config.API_RATE_LIMIT), metrics) },
     ],
     apiRoutes: apiRoutes(config, metrics),
@@ -108,6 +116,7 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       });
       roles.stop();
+      await hasher.close().catch((err: unknown) => log.error({ err }, 'PIN hasher close failed'));
       await auditLog.close().catch((err: unknown) => log.error({ err }, 'audit appender close failed'));
       await epochs.close();
       redis.disconnect();

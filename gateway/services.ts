@@ -10,6 +10,7 @@ import type { JwtVerifier } from '../infra/jwt-verifier.js';
 import type { LockoutStore } from '../infra/lockout-store.js';
 import type { RevocationEpochs } from '../infra/revocation-epochs.js';
 import type { RoleRegistryService } from '../infra/role-registry.js';
+import type { PinHasher } from '../infra/pin-hasher.js';
 import type { TerminalPrincipal } from './principal.js';
 
 /** Authenticates an enrolled terminal from its `Authorization: Terminal <id>:<secret>` header. */
@@ -33,4 +34,8 @@ export interface GatewayServices {
   epochs?: RevocationEpochs;
   lockout?: LockoutStore;
   roles?: RoleRegistryService;
+  /** PIN verification: the worker pool, the pepper of the lookup index, the token lifetime (s). */
+  pins?: { hasher: PinHasher; pepper: string; tokenTtlSeconds: number; cost: number };
+  /** Forget cached terminal credentials (disable, rotate). */
+  forgetTerminal?: (terminalId: string) => void;
 }
