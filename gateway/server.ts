@@ -15,7 +15,7 @@ import { createJwtVerifier } from '../infra/jwt-verifier.js';
 import { createLockoutStore } from '../infra/lockout-store.js';
 import type { Logger } from '../infra/logger.js';
 import { createPool } from '../infra/mariadb.js';
-import { createRedis } from '../infra/redis.js';
+import { createRedis, redisUnavailable } from '../infra/redis.js';
 import { createRevocationEpochs } from '../infra/revocation-epochs.js';
 import { createRoleRegistry } from '../infra/role-registry.js';
 import { createPinHasher } from '../infra/pin-hasher.js';
@@ -57,6 +57,13 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
     actors,
     terminals: terminalAuth,
     forgetTerminal: terminalAuth.forget,
+    consumeOnce: async (key, ttlMs) => {
+      try {
+        return (await redis.set(`${prefix}once:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
+      } catch (e) {
+        throw redisUnavailable(e);
+      }
+    },
     ...(config.PIN_PEPPER ? { pins: { hasher, pepper: config.PIN_PEPPER, tokenTtlSeconds: config.PIN_TOKEN_TTL_SECONDS, cost: config.PIN_BCRYPT_COST } } : {}),
     audit: auditLog,
     appwrite: admin,

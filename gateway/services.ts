@@ -36,6 +36,8 @@ export interface GatewayServices {
   roles?: RoleRegistryService;
   /** PIN verification: the worker pool, the pepper of the lookup index, the token lifetime (s). */
   pins?: { hasher: PinHasher; pepper: string; tokenTtlSeconds: number; cost: number };
+  /** Atomically marks `key` used (Redis SET NX with a TTL in ms); true for the first caller only. */
+  consumeOnce?: (key: string, ttlMs: number) => Promise<boolean>;
   /** Forget cached terminal credentials (disable, rotate). */
   forgetTerminal?: (terminalId: string) => void;
 }
