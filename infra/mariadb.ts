@@ -9,11 +9,20 @@ import { AppError } from '../core/errors.js';
 export type Pool = mysql.Pool;
 export type PoolConnection = mysql.PoolConnection;
 
-/** Splits `mysql://user:pass@host:port/db` into the server URL and the database name. */
+/** mysql2 knows only `mysql:` URLs; the config also accepts `mariadb:` (same meaning). */
+export function toMysqlUri(url: string): string {
+  return url.replace(/^mariadb:/i, 'mysql:');
+}
+
+/**
+ * Splits `mysql://user:pass@host:port/db` (or `mariadb://…`) into the server URL (`mysql:`) and
+ * the database name.
+ * @throws AppError VALIDATION_FAILED when the URL is malformed or names no valid database.
+ */
 export function splitDatabaseUrl(url: string): { serverUrl: string; database: string } {
   let u: URL;
   try {
-    u = new URL(url);
+    u = new URL(toMysqlUri(url));
   } catch {
     throw new AppError('VALIDATION_FAILED', 'MARIADB_URL is not a valid URL.');
   }
@@ -42,7 +51,7 @@ export async function ensureDatabase(url: string): Promise<void> {
  */
 export function createPool(url: string, size = 10): Pool {
   return mysql.createPool({
-    uri: url,
+    uri: toMysqlUri(url),
     connectionLimit: size,
     timezone: 'Z',
     supportBigNumbers: true,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/support/mariadb.js';
-import { migrate } from './migrate.js';
+import { hasStatements, migrate } from './migrate.js';
 
 const MIGRATIONS = resolve(import.meta.dirname, '..', 'migrations');
 const dbs: TestDatabase[] = [];
@@ -64,5 +64,17 @@ describe('migration runner', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, 'add_things.sql'), 'SELECT 1;');
     await expect(migrate({ url: db.url, dir })).rejects.toThrow(/YYYYMMDDHHMMSS/);
+  });
+
+  it('accepts mariadb:// URLs and records a comment-only migration without sending SQL', async () => {
+    const db = await freshDb();
+    const dir = mkdtempSync(join(tmpdir(), 'tg-migrations-'));
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, '20270101000000_placeholder.sql'), '-- nothing yet\n/* still nothing */\n# nor here\n');
+    writeFileSync(join(dir, '20270101000001_one_table.sql'), '-- a table\nCREATE TABLE t1 (id INT PRIMARY KEY);\n');
+    const applied = await migrate({ url: db.url.replace(/^mysql:/, 'mariadb:'), dir });
+    expect(applied.map((m) => m.name)).toEqual(['placeholder', 'one_table']);
+    expect(hasStatements('-- x\n  /* y */ ;\n')).toBe(false);
+    expect(hasStatements('-- x\nSELECT 1;')).toBe(true);
   });
 });

@@ -10,6 +10,8 @@
  * - Transactions: MariaDB commits DDL implicitly, so a file is not wrapped in a transaction; it
  *   is recorded only after every statement of it succeeded. Keep each file small and idempotent
  *   where possible (`CREATE TABLE IF NOT EXISTS`).
+ * - A file holding only comments (as `npm run migrations:new` writes it) is recorded without
+ *   sending SQL (MariaDB rejects an empty query).
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -17,7 +19,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { AppError } from '../core/errors.js';
-import { ensureDatabase } from './mariadb.js';
+import type { LiveColumn } from '../core/mirror/parity.js';
+import { ensureDatabase, splitDatabaseUrl, toMysqlUri } from './mariadb.js';
 
 /** `YYYYMMDDHHMMSS_snake_description.sql` */
 export const MIGRATION_FILE = /^(\d{14})_([a-z0-9_]+)\.sql$/;
@@ -75,7 +78,7 @@ export async function migrate(options: MigrateOptions): Promise<AppliedMigration
   const log = options.log ?? (() => undefined);
   const files = await readMigrations(dir);
   await ensureDatabase(options.url);
-  const conn = await mysql.createConnection({ uri: options.url, multipleStatements: true, timezone: 'Z' });
+  const conn = await mysql.createConnection({ uri: toMysqlUri(options.url), multipleStatements: true, timezone: 'Z' });
   try {
     const [lockRows] = await conn.query<mysql.RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS ok', [LOCK_NAME, LOCK_TIMEOUT_SECONDS]);
     if (lockRows[0]?.ok !== 1) throw new AppError('CONFLICT', `Another migration runner held the lock for ${LOCK_TIMEOUT_SECONDS} s.`);
@@ -99,7 +102,7 @@ export async function migrate(options: MigrateOptions): Promise<AppliedMigration
       for (const f of files.filter((x) => !applied.has(x.version))) {
         const started = performance.now();
         try {
-          await conn.query(f.sql);
+          if (hasStatements(f.sql)) await conn.query(f.sql);
         } catch (e) {
           throw new AppError('INTERNAL', `Migration ${f.file} failed: ${(e as Error).message}`, { cause: e });
         }
@@ -113,6 +116,49 @@ export async function migrate(options: MigrateOptions): Promise<AppliedMigration
     } finally {
       await conn.query('SELECT RELEASE_LOCK(?)', [LOCK_NAME]).catch(() => undefined);
     }
+  } finally {
+    await conn.end();
+  }
+}
+
+/** True when `sql` holds something besides `-- …`, `# …` and `/* … *\/` comments and whitespace. */
+export function hasStatements(sql: string): boolean {
+  const stripped = sql
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/(^|\n)\s*(--[^\n]*|#[^\n]*)/g, '$1')
+    .replace(/[\s;]+/g, '');
+  return stripped.length > 0;
+}
+
+/**
+ * Reads every column of the URL's database from `information_schema.columns`, marking JSON
+ * columns (MariaDB reports `JSON` as `longtext` with an automatic `json_valid()` check
+ * constraint, which is how they are recognised).
+ * @returns columns in table, then ordinal, order; `dataType` lower case.
+ */
+export async function readLiveColumns(url: string): Promise<LiveColumn[]> {
+  const { database } = splitDatabaseUrl(url);
+  const conn = await mysql.createConnection({ uri: toMysqlUri(url), timezone: 'Z' });
+  try {
+    const [rows] = await conn.query<mysql.RowDataPacket[]>(
+      `SELECT c.TABLE_NAME AS t, c.COLUMN_NAME AS c, c.DATA_TYPE AS d, c.CHARACTER_MAXIMUM_LENGTH AS l,
+              c.DATETIME_PRECISION AS p, c.IS_NULLABLE AS n, k.CHECK_CLAUSE IS NOT NULL AS j
+         FROM information_schema.COLUMNS c
+         LEFT JOIN information_schema.CHECK_CONSTRAINTS k
+           ON k.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME
+          AND k.CHECK_CLAUSE = CONCAT('json_valid(\`', c.COLUMN_NAME, '\`)')
+        WHERE c.TABLE_SCHEMA = ?
+        ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`,
+      [database],
+    );
+    return rows.map((r) => ({
+      table: String(r.t),
+      column: String(r.c),
+      dataType: Number(r.j) === 1 ? 'json' : String(r.d).toLowerCase(),
+      maxLength: r.l === null ? null : Number(r.l),
+      datetimePrecision: r.p === null ? null : Number(r.p),
+      nullable: r.n === 'YES',
+    }));
   } finally {
     await conn.end();
   }
