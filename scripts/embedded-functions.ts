@@ -7,11 +7,13 @@
 import type { Emulator } from '../emulator/emulator.js';
 import type { FunctionHandler } from '../core/function-runtime.js';
 import { FUNCTIONS } from '../functions/definitions.js';
+import pinLogin from '../functions/pin-login/main.js';
 import rbacGuard from '../functions/rbac-guard/main.js';
 
 /** Entries available in process, by function id (a function without an entry yet is skipped). */
 const ENTRIES: Record<string, FunctionHandler> = {
   'rbac-guard': rbacGuard,
+  'pin-login': pinLogin,
 };
 
 /**
