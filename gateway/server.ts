@@ -20,6 +20,7 @@ import { createRevocationEpochs } from '../infra/revocation-epochs.js';
 import { createRoleRegistry } from '../infra/role-registry.js';
 import { createPinHasher } from '../infra/pin-hasher.js';
 import { createTerminalAuth } from '../infra/terminals/authenticator.js';
+import { parsePinPolicy } from '../core/pin/policy.js';
 import { createApp } from './app.js';
 import { createMetrics } from './metrics.js';
 import { apiLimit, authLimit, rateLimit } from './middleware/rate-limit.js';
@@ -64,7 +65,7 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
         throw redisUnavailable(e);
       }
     },
-    ...(config.PIN_PEPPER ? { pins: { hasher, pepper: config.PIN_PEPPER, tokenTtlSeconds: config.PIN_TOKEN_TTL_SECONDS, cost: config.PIN_BCRYPT_COST } } : {}),
+    ...(config.PIN_PEPPER ? { pins: { hasher, pepper: config.PIN_PEPPER, tokenTtlSeconds: config.PIN_TOKEN_TTL_SECONDS, cost: config.PIN_BCRYPT_COST, defaultPolicy: parsePinPolicy({ minLength: config.PIN_MIN_LENGTH, maxLength: config.PIN_MAX_LENGTH, denyList: [...config.PIN_DENY_LIST] }) } } : {}),
     audit: auditLog,
     appwrite: admin,
     databaseId: config.APPWRITE_DATABASE_ID,

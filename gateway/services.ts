@@ -11,6 +11,7 @@ import type { LockoutStore } from '../infra/lockout-store.js';
 import type { RevocationEpochs } from '../infra/revocation-epochs.js';
 import type { RoleRegistryService } from '../infra/role-registry.js';
 import type { PinHasher } from '../infra/pin-hasher.js';
+import type { PinPolicy } from '../core/pin/policy.js';
 import type { TerminalPrincipal } from './principal.js';
 
 /** Authenticates an enrolled terminal from its `Authorization: Terminal <id>:<secret>` header. */
@@ -35,7 +36,7 @@ export interface GatewayServices {
   lockout?: LockoutStore;
   roles?: RoleRegistryService;
   /** PIN verification: the worker pool, the pepper of the lookup index, the token lifetime (s). */
-  pins?: { hasher: PinHasher; pepper: string; tokenTtlSeconds: number; cost: number };
+  pins?: { hasher: PinHasher; pepper: string; tokenTtlSeconds: number; cost: number; defaultPolicy: PinPolicy };
   /** Atomically marks `key` used (Redis SET NX with a TTL in ms); true for the first caller only. */
   consumeOnce?: (key: string, ttlMs: number) => Promise<boolean>;
   /** Forget cached terminal credentials (disable, rotate). */

@@ -8,7 +8,8 @@
  * - `POST /api/v1/sales/{id}/refund` and `/void`: allowed with the operator's own `sales:refund`
  *   / `sales:void`, or with a valid approval token (`X-Approval-Token`); the audit entry names the
  *   operator and the approver. A token is consumed atomically (Redis SET NX): a replay, another
- *   sale, a larger amount, another till or operator are refused with distinct codes.
+ *   sale, another till or operator (APPROVAL_MISMATCH) and a larger amount
+ * (APPROVAL_AMOUNT_EXCEEDED) are refused with distinct codes.
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -68,8 +69,11 @@ async function consumeApproval(c: Context<GatewayEnv>, token: string, action: Pe
   if (!a || Date.parse(String(a.expiresAt)) <= Date.now() || a.status === 'revoked') throw new AppError('APPROVAL_INVALID', 'The approval token is unknown or expired.');
   if (a.status === 'used' || a.usedAt) throw new AppError('APPROVAL_USED', 'This approval was already used.');
   const operatorId = c.get('user')!.actor.userId;
-  if (a.action !== action || a.resourceId !== saleId || a.terminalId !== terminal.terminalId || a.operatorId !== operatorId || (typeof a.amountLimit === 'number' && amount > a.amountLimit)) {
-    throw new AppError('APPROVAL_MISMATCH', 'The approval was given for another action, sale, amount, till or operator.');
+  if (a.action !== action || a.resourceId !== saleId || a.terminalId !== terminal.terminalId || a.operatorId !== operatorId) {
+    throw new AppError('APPROVAL_MISMATCH', 'The approval was given for another action, sale, till or operator.');
+  }
+  if (typeof a.amountLimit === 'number' && amount > a.amountLimit) {
+    throw new AppError('APPROVAL_AMOUNT_EXCEEDED', `The approval covers at most ${a.amountLimit} (minor units).`, { details: { amountLimit: a.amountLimit } });
   }
   // Single use across every gateway: the first SET NX wins.
   const consumeOnce = c.get('services')?.consumeOnce;
@@ -147,7 +151,6 @@ export function approvalRoutes(): OpenAPIHono<GatewayEnv> {
     }
     const amount = requested ?? Number(sale.totalMinor);
     if (amount > Number(sale.totalMinor)) throw new AppError('VALIDATION_FAILED', 'The refund exceeds the sale total.');
-    if (sale.status !== 'completed') throw new AppError('CONFLICT', `The sale is already ${String(sale.status)}.`);
     const operator = c.get('user')!;
     let approver: { approverId: string; approverRole: string } | undefined;
     const own = authorize(operator.actor, permission, { storeId: String(sale.storeId) });
@@ -156,6 +159,8 @@ export function approvalRoutes(): OpenAPIHono<GatewayEnv> {
       if (!token) throw new AppError('INSUFFICIENT_PERMISSIONS', `Requires \`${permission}\` or a manager's approval (X-Approval-Token).`, { details: { missing: permission } });
       approver = await consumeApproval(c, token, permission, saleId, amount);
     }
+    // Checked after the approval, so a replayed token is refused as APPROVAL_USED.
+    if (sale.status !== 'completed') throw new AppError('CONFLICT', `The sale is already ${String(sale.status)}.`);
     let refundId: string | null = null;
     if (kind === 'refund') {
       const r = await s.appwrite.tablesDB.createRow({ databaseId: s.databaseId, tableId: 'sales', rowId: ID.unique(), data: { storeId: sale.storeId, terminalId: sale.terminalId ?? '', staffId: operator.actor.userId, totalMinor: -amount, currency: sale.currency, status: 'completed', refundOf: saleId, occurredAt: new Date().toISOString() } });

@@ -14,6 +14,7 @@ import { Query } from 'node-appwrite';
 import { AppError } from '../../core/errors.js';
 import { staffPinSubject, terminalPinSubject } from '../../core/pin/lockout.js';
 import { pinLookupIndex } from '../../core/pin/lookup.js';
+import { parsePinPolicy, type PinPolicy } from '../../core/pin/policy.js';
 import { checkUserChange } from '../../core/rbac/index.js';
 import { isAppwriteError, toAppError } from '../../infra/appwrite.js';
 import { setPin } from '../../infra/staff/credentials.js';
@@ -22,7 +23,7 @@ import type { GatewayEnv } from '../env.js';
 import { requireInStore } from '../middleware/guard.js';
 import type { TerminalPrincipal } from '../principal.js';
 import { createRouter, defineRoute, z } from '../openapi.js';
-import { enforce, loadTarget, userServices, type UserServices } from './users-access.js';
+import { endStaffSessions, enforce, loadTarget, userServices, type UserServices } from './users-access.js';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/);
 const PinBody = z
@@ -37,16 +38,19 @@ const unlockPin = defineRoute({ kind: 'permission', permission: 'users:unlock' }
 const unlockTerminal = defineRoute({ kind: 'permission', permission: 'terminals:unlock' }, { method: 'post', path: '/terminals/{id}/unlock', tags: ['pins'], summary: 'Clear a terminal\'s PIN-pad lock', request: { params: z.object({ id }) }, responses: { 200: { description: 'Unlocked', ...json(Unlocked) } } });
 const lock = defineRoute({ kind: 'terminal' }, { method: 'post', path: '/terminals/current/lock', tags: ['pins'], summary: 'Lock this till: end the operator\'s session', responses: { 200: { description: 'Locked', ...json(z.object({ ended: z.number().int() })) } } });
 
-/** Ends a staff member's terminal sessions and Appwrite sessions and bumps their epoch. */
-export async function endStaffSessions(s: UserServices, userId: string, reason: 'revoked' | 'lock'): Promise<number> {
-  const open = await s.appwrite.tablesDB.listRows({ databaseId: s.databaseId, tableId: 'terminal_sessions', queries: [Query.equal('userId', userId), Query.isNull('endedAt'), Query.limit(100)] });
-  const now = new Date().toISOString();
-  for (const r of open.rows) await s.appwrite.tablesDB.updateRow({ databaseId: s.databaseId, tableId: 'terminal_sessions', rowId: r.$id, data: { endedAt: now, endReason: reason } });
-  await s.appwrite.users.deleteSessions({ userId }).catch((e: unknown) => {
-    throw toAppError(e, 'sessions');
+/** The store's PIN policy: its own bounds and deny list (stores table) over the deployment's defaults. */
+async function storePolicy(s: UserServices, storeId: string, defaults: PinPolicy): Promise<PinPolicy> {
+  let store: Record<string, unknown> = {};
+  try {
+    store = (await s.appwrite.tablesDB.getRow({ databaseId: s.databaseId, tableId: 'stores', rowId: storeId })) as unknown as Record<string, unknown>;
+  } catch (e) {
+    if (!isAppwriteError(e, 'row_not_found')) throw toAppError(e, 'store');
+  }
+  return parsePinPolicy({
+    minLength: typeof store.pinMinLength === 'number' ? store.pinMinLength : defaults.minLength,
+    maxLength: typeof store.pinMaxLength === 'number' ? store.pinMaxLength : defaults.maxLength,
+    denyList: [...defaults.denyList, ...(Array.isArray(store.pinDenyList) ? (store.pinDenyList as string[]) : [])],
   });
-  await s.epochs!.bump(userId);
-  return open.total;
 }
 
 export function pinRoutes(): OpenAPIHono<GatewayEnv> {
@@ -80,7 +84,7 @@ export function pinRoutes(): OpenAPIHono<GatewayEnv> {
     } else {
       await enforce(c, checkUserChange(me.actor, { action: 'set-pin', target: managed }), userId);
     }
-    await setPin(s.appwrite, s.databaseId, pins.hasher, { userId, storeId: profile.storeId, pin: body.pin, pepper: pins.pepper, cost: pins.cost });
+    await setPin(s.appwrite, s.databaseId, pins.hasher, { userId, storeId: profile.storeId, pin: body.pin, pepper: pins.pepper, cost: pins.cost, policy: await storePolicy(s, profile.storeId, pins.defaultPolicy) });
     const ended = await endStaffSessions(s, userId, 'revoked');
     await audit(c, { action: 'staff.pin_changed', outcome: 'success', reason: userId === me.actor.userId ? 'changed by the staff member' : 'set by a manager', target: { type: 'user', id: userId }, storeId: profile.storeId, metadata: { endedTerminalSessions: ended } });
     return c.body(null, 204);

@@ -4,10 +4,11 @@
  * @module
  */
 import type { Context } from 'hono';
+import { Query } from 'node-appwrite';
 import { AppError } from '../../core/errors.js';
 import type { ManagementResult, ManagedUser, UserAccess } from '../../core/rbac/index.js';
 import type { StaffProfile } from '../../infra/actor-resolver.js';
-import type { AppwriteAdmin } from '../../infra/appwrite.js';
+import { toAppError, type AppwriteAdmin } from '../../infra/appwrite.js';
 import { auditQuietly } from '../audit.js';
 import type { GatewayEnv } from '../env.js';
 import type { GatewayServices } from '../services.js';
@@ -47,3 +48,16 @@ export async function enforce(c: Context<GatewayEnv>, verdict: ManagementResult,
   if (verdict.rule === 'MISSING_PERMISSION') throw new AppError('INSUFFICIENT_PERMISSIONS', `Not allowed: ${verdict.message}.`, { details });
   throw new AppError('FORBIDDEN', `Not allowed: ${verdict.message}.`, { details });
 }
+
+/** Ends a staff member's terminal sessions and Appwrite sessions and bumps their epoch. */
+export async function endStaffSessions(s: UserServices, userId: string, reason: 'revoked' | 'lock'): Promise<number> {
+  const open = await s.appwrite.tablesDB.listRows({ databaseId: s.databaseId, tableId: 'terminal_sessions', queries: [Query.equal('userId', userId), Query.isNull('endedAt'), Query.limit(100)] });
+  const now = new Date().toISOString();
+  for (const r of open.rows) await s.appwrite.tablesDB.updateRow({ databaseId: s.databaseId, tableId: 'terminal_sessions', rowId: r.$id, data: { endedAt: now, endReason: reason } });
+  await s.appwrite.users.deleteSessions({ userId }).catch((e: unknown) => {
+    throw toAppError(e, 'sessions');
+  });
+  await s.epochs!.bump(userId);
+  return open.total;
+}
+

@@ -15,7 +15,7 @@ import { audit } from '../audit.js';
 import type { GatewayEnv } from '../env.js';
 import { requireInStore } from '../middleware/guard.js';
 import { createRouter, defineRoute } from '../openapi.js';
-import { accessOf, enforce, loadTarget, userServices } from './users-access.js';
+import { accessOf, endStaffSessions, enforce, loadTarget, userServices } from './users-access.js';
 import { CreateUserBody, DeleteQuery, PasswordBody, StaffUser, StatusBody, UpdateUserBody, UserIdParam, UserList, UserListQuery } from './users-schemas.js';
 
 type Row = Record<string, unknown> & { $id: string; $createdAt: string };
@@ -124,13 +124,8 @@ export function userRoutes(): OpenAPIHono<GatewayEnv> {
     await enforce(c, checkUserChange(c.get('user')!.actor, { action: 'update', target: managed, next: accessOf(c, nextRole, nextStore) }), id);
     await updateStaff(s.appwrite, s.databaseId, id, profile, body);
     const accessChanged = nextRole !== profile.role || nextStore !== profile.storeId;
-    if (accessChanged) {
-      // A new role or store takes effect at once: end sessions, invalidate cached JWTs and profiles.
-      await s.appwrite.users.deleteSessions({ userId: id }).catch((e: unknown) => {
-        throw toAppError(e, 'sessions');
-      });
-      await s.epochs!.bump(id);
-    }
+    // A new role or store takes effect at once: end terminal and Appwrite sessions, bump the epoch.
+    if (accessChanged) await endStaffSessions(s, id, 'revoked');
     const changes: Record<string, { before: unknown; after: unknown }> = {};
     for (const [k, before, after] of [['name', profile.displayName, body.name], ['role', profile.role, body.role], ['storeId', profile.storeId, body.storeId]] as const) {
       if (after !== undefined && after !== before) changes[k] = { before, after };
@@ -146,7 +141,8 @@ export function userRoutes(): OpenAPIHono<GatewayEnv> {
     const { profile, managed } = await loadTarget(c, id);
     await enforce(c, checkUserChange(c.get('user')!.actor, { action: active ? 'reactivate' : 'deactivate', target: managed }), id);
     await setStaffActive(s.appwrite, s.databaseId, id, active);
-    await s.epochs!.bump(id);
+    if (!active) await endStaffSessions(s, id, 'revoked');
+    else await s.epochs!.bump(id);
     await audit(c, { action: active ? 'user.status_changed' : 'user.deactivated', outcome: 'success', reason: active ? 'reactivated' : 'deactivated', target: { type: 'user', id }, storeId: profile.storeId, changes: { active: { before: profile.isActive, after: active } } });
     return c.json(view(await rowOf(c, id)), 200);
   });

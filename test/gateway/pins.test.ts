@@ -67,6 +67,17 @@ describe('PIN management', () => {
     expect(tu.status).toBe(200);
   });
 
+  it('applies the store\'s own policy: minimum length and deny list', async () => {
+    await t.admin.tablesDB.createRow({ databaseId: 'pos', tableId: 'stores', rowId: 'store-p', data: { name: 'Policy store', code: 'P1', currency: 'EUR', pinMinLength: 6, pinDenyList: ['738291'] } });
+    const staff = await t.createStaff({ role: 'cashier', storeId: 'store-p' });
+    const adminJwt = await t.login(await t.createStaff({ role: 'admin', storeId: 'store-a' }));
+    for (const pin of ['4826', '738291']) {
+      const r = await t.request<Err>('PUT', `/api/v1/users/${staff.userId}/pin`, { jwt: adminJwt, body: { pin } });
+      expect([pin, r.status, r.body.error.code]).toEqual([pin, 400, 'PIN_POLICY_VIOLATION']);
+    }
+    expect((await t.request('PUT', `/api/v1/users/${staff.userId}/pin`, { jwt: adminJwt, body: { pin: '462819' } })).status).toBe(204);
+  });
+
   it('locking the till ends the operator\'s session', async () => {
     expect((await pinLogin('402715')).status).toBe(200);
     const locked = await t.request<{ ended: number }>('POST', '/api/v1/terminals/current/lock', { headers: { authorization: till.auth } });
