@@ -29,12 +29,20 @@ const Created = z.object({ terminalId: z.string(), enrollmentCode: z.string(), e
 const EnrollBody = z.object({ code: z.string().trim().min(8).max(32), deviceInfo: z.string().max(1024).optional() }).strict().openapi('EnrollTerminal');
 const Enrolled = z.object({ terminalId: z.string(), secret: z.string(), storeId: z.string(), name: z.string(), policy: Policy }).openapi('TerminalCredential');
 const StatusBody = z.object({ status: z.enum(['active', 'disabled']) }).strict();
+const RenameBody = z
+  .object({ name: z.string().trim().min(1).max(128).optional(), idleLockMinutes: z.number().int().min(0).max(1440).optional(), lockAfterSale: z.boolean().optional(), allowedRoles: z.array(z.string().max(36)).max(20).optional() })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'send at least one field')
+  .openapi('UpdateTerminal');
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
 
 const create = defineRoute({ kind: 'permission', permission: 'terminals:enroll' }, { method: 'post', path: '/terminals', tags: ['terminals'], summary: 'Create a terminal and a single-use enrollment code (valid 10 minutes)', request: { body: { ...json(CreateBody), required: true } }, responses: { 201: { description: 'Code (shown once)', ...json(Created) } } });
 const enroll = defineRoute({ kind: 'public' }, { method: 'post', path: '/terminals/enroll', tags: ['terminals'], summary: 'Redeem an enrollment code for the terminal credential (shown once)', request: { body: { ...json(EnrollBody), required: true } }, responses: { 200: { description: 'Credential', ...json(Enrolled) } } });
 const list = defineRoute({ kind: 'permission', permission: 'terminals:read' }, { method: 'get', path: '/terminals', tags: ['terminals'], summary: 'Terminals of the caller\'s stores', request: { query: z.object({ storeId: id.optional() }) }, responses: { 200: { description: 'Terminals', ...json(z.object({ terminals: z.array(Terminal) })) } } });
 const setStatus = defineRoute({ kind: 'permission', permission: 'terminals:disable' }, { method: 'put', path: '/terminals/{id}/status', tags: ['terminals'], summary: 'Disable or re-enable a terminal', request: { params: z.object({ id }), body: { ...json(StatusBody), required: true } }, responses: { 200: { description: 'Updated', ...json(Terminal) }, 404: { description: 'NOT_FOUND' } } });
+
+const update = defineRoute({ kind: 'permission', permission: 'terminals:enroll' }, { method: 'patch', path: '/terminals/{id}', tags: ['terminals'], summary: 'Rename a terminal or change its policy', request: { params: z.object({ id }), body: { ...json(RenameBody), required: true } }, responses: { 200: { description: 'Updated', ...json(Terminal) }, 404: { description: 'NOT_FOUND' } } });
+const rotate = defineRoute({ kind: 'permission', permission: 'terminals:enroll' }, { method: 'post', path: '/terminals/{id}/rotate', tags: ['terminals'], summary: 'Rotate the terminal credential: the old secret stops working, the new one is shown once', request: { params: z.object({ id }) }, responses: { 200: { description: 'New credential', ...json(Enrolled) }, 404: { description: 'NOT_FOUND' } } });
 
 const view = (r: Record<string, unknown>) => ({
   id: String(r.$id), storeId: String(r.storeId), name: String(r.name), status: r.status as 'pending' | 'active' | 'disabled',
@@ -107,6 +115,43 @@ export function terminalRoutes(): OpenAPIHono<GatewayEnv> {
     c.get('services')!.forgetTerminal?.(terminalId);
     await audit(c, { action: status === 'disabled' ? 'terminal.disabled' : 'terminal.unlocked', outcome: 'success', reason: `status ${status}`, target: { type: 'terminal', id: terminalId }, storeId: String(row.storeId), terminalId, changes: { status: { before: row.status, after: status } } });
     return c.json(view(updated as unknown as Record<string, unknown>), 200);
+  });
+
+  const loadTerminal = async (c: Parameters<typeof userServices>[0], terminalId: string, permission: 'terminals:enroll') => {
+    const s = userServices(c);
+    let row: Record<string, unknown>;
+    try {
+      row = (await s.appwrite.tablesDB.getRow({ databaseId: s.databaseId, tableId: 'terminals', rowId: terminalId })) as unknown as Record<string, unknown>;
+    } catch (e) {
+      if (isAppwriteError(e, 'row_not_found')) throw new AppError('NOT_FOUND', 'No such terminal.');
+      throw toAppError(e, 'terminal');
+    }
+    await requireInStore(c, permission, String(row.storeId));
+    return row;
+  };
+
+  app.openapi(update, async (c) => {
+    const s = userServices(c);
+    const { id: terminalId } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const row = await loadTerminal(c, terminalId, 'terminals:enroll');
+    const updated = await s.appwrite.tablesDB.updateRow({ databaseId: s.databaseId, tableId: 'terminals', rowId: terminalId, data: body });
+    c.get('services')!.forgetTerminal?.(terminalId);
+    await audit(c, { action: 'terminal.renamed', outcome: 'success', reason: 'terminal updated', target: { type: 'terminal', id: terminalId }, storeId: String(row.storeId), terminalId, changes: Object.fromEntries(Object.entries(body).map(([k, v]) => [k, { before: row[k] ?? null, after: v }])) });
+    return c.json(view(updated as unknown as Record<string, unknown>), 200);
+  });
+
+  app.openapi(rotate, async (c) => {
+    const s = userServices(c);
+    const { id: terminalId } = c.req.valid('param');
+    const row = await loadTerminal(c, terminalId, 'terminals:enroll');
+    if (row.status === 'pending') throw new AppError('TERMINAL_NOT_ENROLLED', 'Enroll the terminal first.');
+    const secret = randomBytes(32).toString('base64url');
+    await s.appwrite.tablesDB.updateRow({ databaseId: s.databaseId, tableId: 'terminals', rowId: terminalId, data: { credentialHash: secretDigest(secret) } });
+    c.get('services')!.forgetTerminal?.(terminalId);
+    await audit(c, { action: 'terminal.credential_rotated', outcome: 'success', reason: 'credential rotated', target: { type: 'terminal', id: terminalId }, storeId: String(row.storeId), terminalId });
+    const v = view(row);
+    return c.json({ terminalId, secret, storeId: v.storeId, name: v.name, policy: v.policy }, 200);
   });
 
   return app;

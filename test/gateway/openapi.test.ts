@@ -33,8 +33,8 @@ describe('OpenAPI document', () => {
       expect(codes.some((c) => c.startsWith('2')), `${method} ${path} success`).toBe(true);
       expect(codes, `${method} ${path} errors`).toEqual(expect.arrayContaining(['400', '500']));
       if (op['x-tillgate-access'] !== 'public') expect(codes, `${method} ${path}`).toContain('401');
-      // Action endpoints (logout, repair, unlock, lock) take no body; every other write documents one.
-      if (['post', 'put', 'patch'].includes(method) && !/\/(logout|repair|unlock|lock)$/.test(path)) expect(op.requestBody, `${method} ${path} body`).toBeDefined();
+      // Action endpoints (logout, repair, unlock, lock, rotate) take no body; every other write documents one.
+      if (['post', 'put', 'patch'].includes(method) && !/\/(logout|repair|unlock|lock|rotate)$/.test(path)) expect(op.requestBody, `${method} ${path} body`).toBeDefined();
     }
   });
 

@@ -77,16 +77,35 @@ describe('terminals and PIN login', () => {
     const pins = t.gateway.services.pins!;
     await setPin(t.admin, 'pos', pins.hasher, { userId: staff.userId, storeId: 'store-a', pin: '583920', pepper: pins.pepper, cost: 4 });
     const tills = [await enrolledTerminal('L1'), await enrolledTerminal('L2'), await enrolledTerminal('L3')];
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => t.request<Err>('POST', '/api/v1/auth/pin-login', { headers: { authorization: tills[i % 3]!.auth }, body: { staffId: staff.userId, pin: String(100000 + i) } })));
+    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => t.request<Err>('POST', '/api/v1/auth/pin-login', { headers: { authorization: tills[i % 3]!.auth }, body: { staffId: staff.userId, pin: String(100000 + i) } })));
     const evaluated = answers.filter((a) => a.body.error.code === 'PIN_INVALID').length;
     expect(evaluated).toBeLessThanOrEqual(5);
-    expect(answers.filter((a) => a.body.error.code === 'PIN_LOCKED').length).toBe(30 - evaluated);
+    expect(answers.filter((a) => a.body.error.code === 'PIN_LOCKED').length).toBe(100 - evaluated);
     const right = await t.request<Err>('POST', '/api/v1/auth/pin-login', { headers: { authorization: tills[0]!.auth }, body: { staffId: staff.userId, pin: '583920' } });
     expect([right.status, right.body.error.code]).toEqual([429, 'PIN_LOCKED']);
     expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
     await t.restart();
     const afterRestart = await t.request<Err>('POST', '/api/v1/auth/pin-login', { headers: { authorization: tills[1]!.auth }, body: { staffId: staff.userId, pin: '583920' } });
     expect(afterRestart.body.error.code).toBe('PIN_LOCKED');
+  });
+
+  it('renames a terminal and rotates its credential: the old secret stops working', async () => {
+    const till = await enrolledTerminal('Old name');
+    const renamed = await t.request<{ name: string }>('PATCH', `/api/v1/terminals/${till.id}`, { jwt: managerJwt, body: { name: 'Front till', lockAfterSale: true } });
+    expect([renamed.status, renamed.body.name]).toEqual([200, 'Front till']);
+    expect((await t.request('POST', '/api/v1/auth/pin-login', { headers: { authorization: till.auth }, body: { pin: PIN } })).status).toBe(200);
+    const rotated = await t.request<{ secret: string }>('POST', `/api/v1/terminals/${till.id}/rotate`, { jwt: managerJwt });
+    expect(rotated.status).toBe(200);
+    const old = await t.request<Err>('POST', '/api/v1/auth/pin-login', { headers: { authorization: till.auth }, body: { pin: PIN } });
+    expect(old.body.error.code).toBe('TERMINAL_UNAUTHENTICATED');
+    const fresh = await t.request<{ terminalPolicy: { lockAfterSale: boolean } }>('POST', '/api/v1/auth/pin-login', { headers: { authorization: `Terminal ${till.id}:${rotated.body.secret}` }, body: { pin: PIN } });
+    expect([fresh.status, fresh.body.terminalPolicy.lockAfterSale]).toEqual([200, true]);
+  });
+
+  it('never writes a PIN into a log line, an audit entry or an error', async () => {
+    const [rows] = await t.db.pool.query<import('mysql2').RowDataPacket[]>('SELECT entry FROM audit_log');
+    const haystack = JSON.stringify(rows) + t.logs.join('');
+    for (const pin of [PIN, '583920', '7391', '100000', '100099']) expect(haystack.includes(`"${pin}"`), pin).toBe(false);
   });
 
   it('records who is signed in on which till and ends the previous operator on a quick switch', async () => {
