@@ -2,7 +2,7 @@
  * `npm run bench:pin-login`: PIN login latency and throughput through the gateway with 10 staff
  * and with 10,000 staff in the store, in the same run, alternating rounds; 20 terminals log in
  * concurrently. bcrypt cost 10 (the default). Goals (issue 6): the 10,000-staff p95 within 1.2×
- * the 10-staff p95 (the HMAC lookup is O(1)), and p95 under 100 ms at 20 concurrent terminals
+ * the small store's p95 (the HMAC lookup is O(1)), and p95 under 100 ms at 20 concurrent terminals
  * (DESIGN.md: at cost 10 on 2 cores this cannot hold — ~94 ms of CPU per verification — and is
  * reported as measured). Writes bench/results/pin-login.json.
  */
@@ -43,6 +43,8 @@ interface Store { id: string; pins: string[]; terminals: string[] }
 
 async function prepareStore(storeId: string, staffCount: number): Promise<Store> {
   const pins: string[] = [];
+  // Ten real staff members, each on two terminals: at most two attempts of one person are in
+  // flight (the lockout caps one staff member's concurrent attempts at five, by design).
   for (let i = 0; i < 10; i++) {
     const pin = String(300000 + i * 7919 + (storeId.length % 7));
     const s = await createStaff(admin, 'pos', { email: `${storeId}-${i}@bench.local`, name: `${storeId} ${i}`, role: 'cashier', storeId, password: 'bench password 1' });
@@ -78,7 +80,7 @@ async function round(store: Store, key: string): Promise<number> {
   const started = performance.now();
   await Promise.all(store.terminals.map(async (auth, ti) => {
     for (let i = 0; i < LOGINS_PER_TERMINAL; i++) {
-      const pin = store.pins[(ti + i) % store.pins.length]!;
+      const pin = store.pins[ti % store.pins.length]!;
       const t0 = performance.now();
       const r = await fetch(`${gateway.url}/api/v1/auth/pin-login`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify({ pin }) });
       const text = await r.text();
@@ -94,12 +96,26 @@ async function round(store: Store, key: string): Promise<number> {
 
 await round(small, 'small'); // warm-up
 latencies.small = [];
+// Other requests during the PIN bursts: a probe of /health/live every 20 ms (the event loop must stay free).
+const probe: number[] = [];
+let probing = true;
+const prober = (async () => {
+  while (probing) {
+    const t0 = performance.now();
+    await (await fetch(`${gateway.url}/health/live`)).arrayBuffer();
+    probe.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+})();
 const rps = await alternate(ROUNDS, { small: () => round(small, 'small'), large: () => round(large, 'large') });
+probing = false;
+await prober;
+const probeP95 = percentile(probe, 95);
 const p95small = percentile(latencies.small!, 95);
 const p95large = percentile(latencies.large!, 95);
 const file = writeResult({
   name: 'pin-login',
-  method: `POST /api/v1/auth/pin-login through the gateway, bcrypt cost ${COST} on the worker pool, ${TERMINALS} terminals concurrently, ${LOGINS_PER_TERMINAL} logins each per round, ${ROUNDS} alternating rounds of a 10-staff and a 10,000-staff store`,
+  method: `POST /api/v1/auth/pin-login through the gateway, bcrypt cost ${COST} on the worker pool, ${TERMINALS} terminals concurrently (each staff member on two), ${LOGINS_PER_TERMINAL} logins each per round, ${ROUNDS} alternating rounds of a 10-staff and a 10,000-staff store`,
   figures: {
     throughput10: figure(rps.small, 'logins/s'),
     throughput10k: figure(rps.large, 'logins/s'),
@@ -107,10 +123,12 @@ const file = writeResult({
     latency10k: figure(latencies.large!, 'ms'),
     p95_10: figure([p95small], 'ms'),
     p95_10k: figure([p95large], 'ms'),
+    otherRequestsDuringBurst: figure(probe, 'ms'),
   },
   goals: [
     { description: '10,000-staff p95 within 1.2× the 10-staff p95 (O(1) lookup)', met: p95large <= 1.2 * p95small, measured: `${p95large.toFixed(1)} ms vs ${p95small.toFixed(1)} ms (${(p95large / p95small).toFixed(2)}×)` },
     { description: 'p95 under 100 ms at 20 concurrent terminals', met: Math.max(p95small, p95large) < 100, measured: `${Math.max(p95small, p95large).toFixed(1)} ms (bcrypt cost ${COST}: ~94 ms of CPU per verification, 2 worker threads)` },
+    { description: 'other requests keep their latency during the PIN burst (GET /health/live p95 < 50 ms): bcrypt runs on worker threads', met: probeP95 < 50, measured: `${probeP95.toFixed(1)} ms p95 over ${probe.length} probes` },
     { description: 'every login succeeded', met: errors === 0, measured: `${errors} errors${errorSamples.length ? `: ${errorSamples.join(' | ')}` : ''}` },
   ],
 });
