@@ -15,6 +15,7 @@ import { startGateway, type RunningGateway } from '../../gateway/server.js';
 import { startTestEmulator, type TestEmulator } from './emulator.js';
 import { createTestDatabase, type TestDatabase } from './mariadb.js';
 import { createTestRedis, type TestRedis } from './redis.js';
+import { openBrowser } from './web-sdk.js';
 
 export interface StaffLogin {
   userId: string;
@@ -42,6 +43,12 @@ export interface TestGateway {
   createStaff(s: { role: string; storeId?: string; email?: string; password?: string; name?: string }): Promise<StaffLogin>;
   /** Logs in through `POST /api/v1/auth/login`; returns the JWT. */
   login(s: Pick<StaffLogin, 'email' | 'password'>): Promise<string>;
+  /**
+   * Logs in directly at Appwrite, as the POS app does, through the real `appwrite` web SDK
+   * (`account.createEmailPasswordSession` + `account.createJWT`): no gateway involved.
+   * @returns the JWT (900 s) and the id of the session it belongs to.
+   */
+  loginJwt(email: string, password: string): Promise<{ jwt: string; sessionId: string }>;
   request<T = Record<string, unknown>>(method: string, path: string, opts?: { jwt?: string; body?: unknown; headers?: Record<string, string> }): Promise<ApiAnswer<T>>;
   /** Stops the gateway and starts a new one on the same emulator, Redis prefix and database. */
   restart(overrides?: Record<string, string>): Promise<void>;
@@ -89,6 +96,21 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       const res = await h.request<{ jwt: string }>('POST', '/api/v1/auth/login', { body: { email: s.email, password: s.password } });
       if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.jwt;
+    },
+    async loginJwt(email, password) {
+      // The web SDK keeps its session in window.localStorage: give it its own window for the
+      // duration of the login and put back whatever a test had installed.
+      const g = globalThis as unknown as { window?: unknown };
+      const previous = g.window;
+      try {
+        const browser = openBrowser(emu.endpoint, emu.projectId);
+        const session = await browser.account.createEmailPasswordSession({ email, password });
+        const { jwt } = await browser.account.createJWT();
+        return { jwt, sessionId: session.$id };
+      } finally {
+        if (previous === undefined) delete g.window;
+        else g.window = previous;
+      }
     },
     async request(method, path, opts = {}) {
       const res = await fetch(`${gateway.url}${path}`, {
