@@ -16,6 +16,8 @@ import { guard } from './middleware/guard.js';
 /** Who may call a route. */
 export type Access =
   | { kind: 'public' }
+  /** A valid Appwrite JWT of any user, staff profile or not (logout, own sessions). */
+  | { kind: 'session' }
   | { kind: 'authenticated' }
   | { kind: 'terminal' }
   | { kind: 'permission'; permission: string };

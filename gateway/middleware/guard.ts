@@ -56,6 +56,13 @@ export function guard(access: Access): MiddlewareHandler<GatewayEnv> {
     switch (access.kind) {
       case 'public':
         break;
+      case 'session': {
+        const verifier = services(c).verifier;
+        if (!verifier) throw new AppError('INTERNAL', 'Authentication is not configured.');
+        const v = await verifier.verify(bearer(c));
+        c.set('principal', { kind: 'user', userId: v.userId, email: v.email, name: v.name, sessionId: v.sessionId, jwtHash: v.jwtHash, expiresAt: v.expiresAt });
+        break;
+      }
       case 'authenticated':
         await authenticateUser(c);
         break;

@@ -17,6 +17,7 @@ import type { Config } from '../../core/config.js';
 import { isAppwriteError, isUpstreamDown, toAppError } from '../../infra/appwrite.js';
 import { audit, auditQuietly } from '../audit.js';
 import type { GatewayEnv } from '../env.js';
+import type { UserPrincipal } from '../principal.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { createRouter, defineRoute, z } from '../openapi.js';
 import type { GatewayServices } from '../services.js';
@@ -24,6 +25,13 @@ import { LoginBody, LoginResponse, MeResponse, RevokeQuery, RevokedResponse, Ses
 
 /** Lifetime of the JWT a login returns, seconds (Appwrite's default, 15 minutes). */
 export const LOGIN_JWT_SECONDS = 900;
+
+/** The JWT holder of a `session` route (a user, with or without a staff profile). */
+function sessionPrincipal(c: Context<GatewayEnv>): UserPrincipal {
+  const p = c.get('principal');
+  if (p?.kind !== 'user') throw new AppError('UNAUTHENTICATED', 'Authentication is required.');
+  return p;
+}
 
 type Required<T, K extends keyof T> = T & { [P in K]-?: NonNullable<T[P]> };
 function svc(c: Context<GatewayEnv>): Required<GatewayServices, 'appwrite' | 'verifier' | 'epochs' | 'lockout' | 'roles' | 'databaseId'> {
@@ -46,7 +54,7 @@ const login = defineRoute({ kind: 'public' }, {
   },
 });
 
-const logout = defineRoute({ kind: 'authenticated' }, {
+const logout = defineRoute({ kind: 'session' }, {
   method: 'post',
   path: '/auth/logout',
   tags: ['auth'],
@@ -62,7 +70,7 @@ const me = defineRoute({ kind: 'authenticated' }, {
   responses: { 200: { description: 'Identity', content: { 'application/json': { schema: MeResponse } } } },
 });
 
-const listSessions = defineRoute({ kind: 'authenticated' }, {
+const listSessions = defineRoute({ kind: 'session' }, {
   method: 'get',
   path: '/auth/sessions',
   tags: ['auth'],
@@ -70,7 +78,7 @@ const listSessions = defineRoute({ kind: 'authenticated' }, {
   responses: { 200: { description: 'Sessions', content: { 'application/json': { schema: SessionList } } } },
 });
 
-const revokeOne = defineRoute({ kind: 'authenticated' }, {
+const revokeOne = defineRoute({ kind: 'session' }, {
   method: 'delete',
   path: '/auth/sessions/{sessionId}',
   tags: ['auth'],
@@ -79,7 +87,7 @@ const revokeOne = defineRoute({ kind: 'authenticated' }, {
   responses: { 204: { description: 'Revoked' }, 404: { description: 'NOT_FOUND: no such session of yours' } },
 });
 
-const revokeMany = defineRoute({ kind: 'authenticated' }, {
+const revokeMany = defineRoute({ kind: 'session' }, {
   method: 'delete',
   path: '/auth/sessions',
   tags: ['auth'],
@@ -151,16 +159,16 @@ export function authRoutes(config: Pick<Config, 'LOGIN_MAX_FAILURES' | 'LOGIN_LO
 
   app.openapi(logout, async (c) => {
     const s = svc(c);
-    const user = c.get('user')!;
-    if (user.verified.sessionId) {
-      await s.appwrite.users.deleteSession({ userId: user.actor.userId, sessionId: user.verified.sessionId }).catch((e: unknown) => {
+    const p = sessionPrincipal(c);
+    if (p.sessionId) {
+      await s.appwrite.users.deleteSession({ userId: p.userId, sessionId: p.sessionId }).catch((e: unknown) => {
         if (!isAppwriteError(e, 'user_session_not_found')) throw toAppError(e, 'session');
       });
     }
-    await s.verifier.forget(user.verified.jwtHash);
+    await s.verifier.forget(p.jwtHash);
     // Other gateways may hold this JWT in their in-process caches: the epoch makes them re-check.
-    await s.epochs.bump(user.actor.userId);
-    await audit(c, { action: 'auth.logout', outcome: 'success', reason: 'user logout', target: { type: 'session', id: user.verified.sessionId ?? 'unknown' } });
+    await s.epochs.bump(p.userId);
+    await audit(c, { action: 'auth.logout', outcome: 'success', reason: 'user logout', actor: { type: 'user', id: p.userId }, target: { type: 'session', id: p.sessionId ?? 'unknown' } });
     return c.body(null, 204);
   });
 
@@ -181,35 +189,35 @@ export function authRoutes(config: Pick<Config, 'LOGIN_MAX_FAILURES' | 'LOGIN_LO
 
   app.openapi(listSessions, async (c) => {
     const s = svc(c);
-    const user = c.get('user')!;
-    const list = await s.appwrite.users.listSessions({ userId: user.actor.userId }).catch((e: unknown) => {
+    const p = sessionPrincipal(c);
+    const list = await s.appwrite.users.listSessions({ userId: p.userId }).catch((e: unknown) => {
       throw toAppError(e, 'sessions');
     });
-    const sessions = list.sessions.map((x) => ({ id: x.$id, current: x.$id === user.verified.sessionId, createdAt: x.$createdAt, expire: x.expire, provider: x.provider, ip: x.ip, clientName: x.clientName }));
+    const sessions = list.sessions.map((x) => ({ id: x.$id, current: x.$id === p.sessionId, createdAt: x.$createdAt, expire: x.expire, provider: x.provider, ip: x.ip, clientName: x.clientName }));
     return c.json({ total: sessions.length, sessions }, 200);
   });
 
   app.openapi(revokeOne, async (c) => {
     const s = svc(c);
-    const user = c.get('user')!;
+    const p = sessionPrincipal(c);
     const { sessionId } = c.req.valid('param');
-    const list = await s.appwrite.users.listSessions({ userId: user.actor.userId }).catch((e: unknown) => {
+    const list = await s.appwrite.users.listSessions({ userId: p.userId }).catch((e: unknown) => {
       throw toAppError(e, 'sessions');
     });
     if (!list.sessions.some((x) => x.$id === sessionId)) throw new AppError('NOT_FOUND', 'No such session of yours.');
-    await s.appwrite.users.deleteSession({ userId: user.actor.userId, sessionId }).catch((e: unknown) => {
+    await s.appwrite.users.deleteSession({ userId: p.userId, sessionId }).catch((e: unknown) => {
       throw toAppError(e, 'session');
     });
-    await s.epochs.bump(user.actor.userId);
-    await audit(c, { action: 'auth.session_revoked', outcome: 'success', reason: 'one session', target: { type: 'session', id: sessionId } });
+    await s.epochs.bump(p.userId);
+    await audit(c, { action: 'auth.session_revoked', outcome: 'success', reason: 'one session', actor: { type: 'user', id: p.userId }, target: { type: 'session', id: sessionId } });
     return c.body(null, 204);
   });
 
   app.openapi(revokeMany, async (c) => {
     const s = svc(c);
-    const user = c.get('user')!;
+    const p = sessionPrincipal(c);
     const { scope } = c.req.valid('query');
-    const userId = user.actor.userId;
+    const userId = p.userId;
     let revoked = 0;
     if (scope === 'all') {
       const list = await s.appwrite.users.listSessions({ userId });
@@ -219,13 +227,13 @@ export function authRoutes(config: Pick<Config, 'LOGIN_MAX_FAILURES' | 'LOGIN_LO
       revoked = list.total;
     } else {
       const list = await s.appwrite.users.listSessions({ userId });
-      for (const x of list.sessions.filter((x) => x.$id !== user.verified.sessionId)) {
+      for (const x of list.sessions.filter((x) => x.$id !== p.sessionId)) {
         await s.appwrite.users.deleteSession({ userId, sessionId: x.$id });
         revoked++;
       }
     }
     await s.epochs.bump(userId);
-    await audit(c, { action: 'auth.session_revoked', outcome: 'success', reason: scope === 'all' ? 'log out all devices' : 'all other sessions', target: { type: 'user', id: userId }, metadata: { revoked } });
+    await audit(c, { action: 'auth.session_revoked', outcome: 'success', reason: scope === 'all' ? 'log out all devices' : 'all other sessions', actor: { type: 'user', id: userId }, target: { type: 'user', id: userId }, metadata: { revoked } });
     return c.json({ revoked }, 200);
   });
 

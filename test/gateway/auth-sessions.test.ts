@@ -43,6 +43,10 @@ describe('accounts the gateway must treat specially', () => {
     expect(res.body.permissions).toEqual([]);
     const me = await t.request<ErrorBody>('GET', '/api/v1/auth/me', { jwt: res.body.jwt });
     expect([me.status, me.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    // Their own sessions and logout need no staff profile.
+    expect((await t.request('GET', '/api/v1/auth/sessions', { jwt: res.body.jwt })).status).toBe(200);
+    expect((await t.request('POST', '/api/v1/auth/logout', { jwt: res.body.jwt })).status).toBe(204);
+    expect((await t.request('GET', '/api/v1/auth/sessions', { jwt: res.body.jwt })).status).toBe(401);
   });
 
   it('answers a blocked account with 403 USER_BLOCKED (right password), without counting it as a failure', async () => {

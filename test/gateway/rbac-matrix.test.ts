@@ -26,9 +26,9 @@ afterAll(async () => t.stop());
 const concrete = (path: string) => path.replace(/\{[^}]+\}/g, 'matrix-probe');
 
 describe('permission matrix', () => {
-  it('every route declares an access rule that is public, authenticated, terminal or a known permission', () => {
+  it('every route declares an access rule that is public, session, authenticated, terminal or a known permission', () => {
     expect(operations.length).toBeGreaterThan(5);
-    const bad = operations.filter((o) => !['public', 'authenticated', 'terminal'].includes(o.access) && matchGrant(builtInRole('superadmin'), o.access) === undefined);
+    const bad = operations.filter((o) => !['public', 'session', 'authenticated', 'terminal'].includes(o.access) && matchGrant(builtInRole('superadmin'), o.access) === undefined);
     expect(bad).toEqual([]);
   });
 
@@ -42,7 +42,7 @@ describe('permission matrix', () => {
   it.each(BUILTIN_ROLE_NAMES)('gives %s exactly the routes its permissions allow', async (role) => {
     const compiled = builtInRole(role);
     for (const op of operations.filter((o) => o.access !== 'public' && o.access !== 'terminal' && !o.path.endsWith('/auth/logout') && !o.path.includes('/auth/sessions'))) {
-      const allowed = op.access === 'authenticated' || matchGrant(compiled, op.access) !== undefined;
+      const allowed = op.access === 'authenticated' || op.access === 'session' || matchGrant(compiled, op.access) !== undefined;
       const res = await t.request<{ error?: { code: string } }>(op.method, concrete(op.path), { jwt: jwts[role]!, ...(op.method === 'GET' || op.method === 'DELETE' ? {} : { body: {} }) });
       if (allowed) expect([op.method, op.path, res.status === 401 || res.body.error?.code === 'INSUFFICIENT_PERMISSIONS']).toEqual([op.method, op.path, false]);
       else expect([op.method, op.path, res.status, res.body.error?.code]).toEqual([op.method, op.path, 403, 'INSUFFICIENT_PERMISSIONS']);
