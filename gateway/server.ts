@@ -58,6 +58,8 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
     actors,
     terminals: terminalAuth,
     forgetTerminal: terminalAuth.forget,
+    pool,
+    ...(config.AUDIT_CHECKPOINT_KEY ? { auditCheckpointKey: config.AUDIT_CHECKPOINT_KEY } : {}),
     consumeOnce: async (key, ttlMs) => {
       try {
         return (await redis.set(`${prefix}once:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK';

@@ -12,6 +12,7 @@ import type { RevocationEpochs } from '../infra/revocation-epochs.js';
 import type { RoleRegistryService } from '../infra/role-registry.js';
 import type { PinHasher } from '../infra/pin-hasher.js';
 import type { PinPolicy } from '../core/pin/policy.js';
+import type { Pool } from '../infra/mariadb.js';
 import type { TerminalPrincipal } from './principal.js';
 
 /** Authenticates an enrolled terminal from its `Authorization: Terminal <id>:<secret>` header. */
@@ -37,6 +38,10 @@ export interface GatewayServices {
   roles?: RoleRegistryService;
   /** PIN verification: the worker pool, the pepper of the lookup index, the token lifetime (s). */
   pins?: { hasher: PinHasher; pepper: string; tokenTtlSeconds: number; cost: number; defaultPolicy: PinPolicy };
+  /** Tillgate's MariaDB (audit log reads). */
+  pool?: Pool;
+  /** AUDIT_CHECKPOINT_KEY, for verifying checkpoint signatures. */
+  auditCheckpointKey?: string;
   /** Atomically marks `key` used (Redis SET NX with a TTL in ms); true for the first caller only. */
   consumeOnce?: (key: string, ttlMs: number) => Promise<boolean>;
   /** Forget cached terminal credentials (disable, rotate). */

@@ -12,11 +12,12 @@ import { pinLoginRoutes } from './pin-login.js';
 import { terminalRoutes } from './terminals.js';
 import { pinRoutes } from './pins.js';
 import { approvalRoutes } from './approvals.js';
+import { auditRoutes } from './audit.js';
 import { driftRoutes } from './drift.js';
 import { roleRoutes } from './roles.js';
 import { userBulkRoutes } from './users-bulk.js';
 import { userRoutes } from './users.js';
 
 export function apiRoutes(config: Pick<Config, 'LOGIN_MAX_FAILURES' | 'LOGIN_LOCKOUT_SECONDS'>, metrics: GatewayMetrics): OpenAPIHono<GatewayEnv>[] {
-  return [authRoutes(config, metrics), pinLoginRoutes(metrics), pinRoutes(), approvalRoutes(), userBulkRoutes(), userRoutes(), roleRoutes(), driftRoutes(), terminalRoutes()];
+  return [authRoutes(config, metrics), pinLoginRoutes(metrics), pinRoutes(), approvalRoutes(), userBulkRoutes(), userRoutes(), roleRoutes(), driftRoutes(), terminalRoutes(), auditRoutes()];
 }

@@ -119,7 +119,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
         ...(opts.body === undefined ? {} : { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }),
       });
       const text = await res.text();
-      const isJson = (res.headers.get('content-type') ?? '').includes('json');
+      const isJson = (res.headers.get('content-type') ?? '').includes('application/json');
       return { status: res.status, headers: res.headers, body: (isJson && text ? JSON.parse(text) : text ? { text } : {}) as never };
     },
     async restart(overrides) {
