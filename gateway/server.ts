@@ -11,6 +11,7 @@ import type { Config } from '../core/config.js';
 import { createActorResolver } from '../infra/actor-resolver.js';
 import { createAppwriteAdmin, type AppwriteConnection } from '../infra/appwrite.js';
 import { createAuditAppender } from '../infra/audit/appender.js';
+import { createConsoleCopy } from '../infra/audit/console-copy.js';
 import { createJwtVerifier } from '../infra/jwt-verifier.js';
 import { createLockoutStore } from '../infra/lockout-store.js';
 import type { Logger } from '../infra/logger.js';
@@ -50,8 +51,10 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
   const verifier = createJwtVerifier({ appwrite: admin, redis, epochs, prefix });
   const actors = createActorResolver({ verifier, appwrite: admin, epochs, databaseId: config.APPWRITE_DATABASE_ID, roles: roles.current });
   const lockout = createLockoutStore({ redis, prefix });
-  // The Appwrite console copy (audit_console_outbox) is off until its copier runs in this process.
-  const auditLog = createAuditAppender({ pool, log, consoleOutbox: false, ...(config.AUDIT_CHECKPOINT_KEY ? { checkpointKey: config.AUDIT_CHECKPOINT_KEY } : {}) });
+  // Every entry is also queued for the Appwrite console copy (audit_logs), drained by consoleCopy.
+  const auditLog = createAuditAppender({ pool, log, consoleOutbox: true, ...(config.AUDIT_CHECKPOINT_KEY ? { checkpointKey: config.AUDIT_CHECKPOINT_KEY } : {}) });
+  const consoleCopy = createConsoleCopy(pool, admin, config.APPWRITE_DATABASE_ID, log);
+  consoleCopy.start();
   const hasher = createPinHasher({ cost: config.PIN_BCRYPT_COST, ...(config.PIN_HASHER_THREADS ? { threads: config.PIN_HASHER_THREADS } : {}) });
   const terminalAuth = createTerminalAuth(admin, config.APPWRITE_DATABASE_ID);
   const services: GatewayServices = {
@@ -109,29 +112,38 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.HOST}:${port}`;
+  let stopping: Promise<void> | undefined;
   return {
     url,
     port,
     services,
-    async stop() {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          log.warn({ graceMs: config.SHUTDOWN_GRACE_MS }, 'grace period over; closing remaining connections');
-          if ('closeAllConnections' in server) server.closeAllConnections();
-        }, config.SHUTDOWN_GRACE_MS);
-        server.close(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
-      });
-      roles.stop();
-      await hasher.close().catch((err: unknown) => log.error({ err }, 'PIN hasher close failed'));
-      await auditLog.close().catch((err: unknown) => log.error({ err }, 'audit appender close failed'));
-      await epochs.close();
-      redis.disconnect();
-      subscriber.disconnect();
-      await pool.end();
+    /** Idempotent: a second call waits for the first. */
+    stop() {
+      stopping ??= shutdown();
+      return stopping;
     },
   };
+
+  async function shutdown(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        log.warn({ graceMs: config.SHUTDOWN_GRACE_MS }, 'grace period over; closing remaining connections');
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }, config.SHUTDOWN_GRACE_MS);
+      server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+    });
+    roles.stop();
+    await hasher.close().catch((err: unknown) => log.error({ err }, 'PIN hasher close failed'));
+    await auditLog.close().catch((err: unknown) => log.error({ err }, 'audit appender close failed'));
+    await consoleCopy.stop();
+    await consoleCopy.drainOnce().catch(() => 0);
+    await epochs.close();
+    redis.disconnect();
+    subscriber.disconnect();
+    await pool.end();
+  }
 }
