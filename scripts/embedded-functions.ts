@@ -7,6 +7,7 @@
 import type { Emulator } from '../emulator/emulator.js';
 import type { FunctionHandler } from '../core/function-runtime.js';
 import { FUNCTIONS } from '../functions/definitions.js';
+import mirror from '../functions/mirror/main.js';
 import pinLogin from '../functions/pin-login/main.js';
 import rbacGuard from '../functions/rbac-guard/main.js';
 
@@ -14,6 +15,7 @@ import rbacGuard from '../functions/rbac-guard/main.js';
 const ENTRIES: Record<string, FunctionHandler> = {
   'rbac-guard': rbacGuard,
   'pin-login': pinLogin,
+  mirror,
 };
 
 /**

@@ -52,17 +52,7 @@ async function main(): Promise<void> {
   log.info({ changed: sync.changed, drift: sync.drift.length }, 'appwrite schema synced');
   const applied = await migrate({ url: config.MARIADB_URL, log: (line) => log.info(line) });
   log.info({ applied: applied.length }, 'mariadb migrations applied');
-  let seedLines: string[] = [];
-  if (config.SEED_DEMO) {
-    const hasher = createPinHasher({ cost: config.PIN_BCRYPT_COST, ...(config.PIN_HASHER_THREADS ? { threads: config.PIN_HASHER_THREADS } : {}) });
-    try {
-      const seed = await seedDemo({ appwrite: admin, databaseId: config.APPWRITE_DATABASE_ID, hasher, pepper: config.PIN_PEPPER!, cost: config.PIN_BCRYPT_COST });
-      seedLines = announceDemoLogins(seed);
-    } finally {
-      await hasher.close();
-    }
-  }
-
+  // Functions first, so the demo seed already flows through the mirror and the other consumers.
   if (emulator) {
     const functions = registerEmbeddedFunctions(emulator.emulator, {
       MARIADB_URL: config.MARIADB_URL,
@@ -74,6 +64,17 @@ async function main(): Promise<void> {
     });
     log.info({ functions }, 'functions running in process on emulated events');
   }
+  let seedLines: string[] = [];
+  if (config.SEED_DEMO) {
+    const hasher = createPinHasher({ cost: config.PIN_BCRYPT_COST, ...(config.PIN_HASHER_THREADS ? { threads: config.PIN_HASHER_THREADS } : {}) });
+    try {
+      const seed = await seedDemo({ appwrite: admin, databaseId: config.APPWRITE_DATABASE_ID, hasher, pepper: config.PIN_PEPPER!, cost: config.PIN_BCRYPT_COST });
+      seedLines = announceDemoLogins(seed);
+    } finally {
+      await hasher.close();
+    }
+  }
+
 
   const gateway = await startGateway(config, appwrite, log);
   printBanner(config, gateway.url, appwrite, emulator !== undefined, seedLines);
