@@ -7,6 +7,7 @@
 import type { Emulator } from '../emulator/emulator.js';
 import type { FunctionHandler } from '../core/function-runtime.js';
 import { FUNCTIONS } from '../functions/definitions.js';
+import audit from '../functions/audit/main.js';
 import mirror from '../functions/mirror/main.js';
 import pinLogin from '../functions/pin-login/main.js';
 import rbacGuard from '../functions/rbac-guard/main.js';
@@ -16,6 +17,7 @@ const ENTRIES: Record<string, FunctionHandler> = {
   'rbac-guard': rbacGuard,
   'pin-login': pinLogin,
   mirror,
+  audit,
 };
 
 /**

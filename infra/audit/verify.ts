@@ -15,11 +15,14 @@
  * GRANT SELECT, INSERT ON tillgate.audit_checkpoints TO 'tillgate_app'@'%';
  * GRANT SELECT, UPDATE ON tillgate.audit_head TO 'tillgate_app'@'%';
  * GRANT SELECT, INSERT, UPDATE, DELETE ON tillgate.audit_console_outbox TO 'tillgate_app'@'%';
+ * GRANT SELECT ON tillgate.audit_archive_anchor TO 'tillgate_app'@'%';
+ * GRANT SELECT ON tillgate.audit_archives TO 'tillgate_app'@'%';
  * -- plus the grants of the mirror tables; never database-wide ALL, never DROP/ALTER on audit_*.
  * ```
  *
- * Migrations run as a separate owner user (DDL), and `npm run audit:retention` as a user that
- * additionally holds `DELETE ON tillgate.audit_log`. UPDATE on `audit_head` is needed to move the
+ * Migrations run as a separate owner user (DDL), and `npm run audit:retention` as a maintenance
+ * user that additionally holds `DELETE ON tillgate.audit_log` and `INSERT, UPDATE` on
+ * `audit_archive_anchor` and `audit_archives` (see infra/audit/retention.ts). UPDATE on `audit_head` is needed to move the
  * head; a user abusing it can only make verify report `HEAD_MISMATCH`/`GAP`, never hide an edit.
  * `test/audit/privileges.test.ts` proves these grants refuse UPDATE and DELETE on audit_log while
  * appending works.
@@ -37,8 +40,22 @@ export interface AuditVerifyOptions {
   checkpointKey?: string;
   /** Rows per page (default 2000). */
   pageSize?: number;
-  /** Where the stored chain starts when older entries were archived (default seq 1 after the genesis hash). */
+  /**
+   * Where the stored chain starts. Default: right after the retention anchor
+   * (`audit_archive_anchor`, written by `npm run audit:retention`) when one exists, else seq 1
+   * after the genesis hash.
+   */
   start?: { seq: number; prevHash: string };
+}
+
+/** The retention anchor: the last archived entry (its seq and chain hash), signed like a checkpoint. */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+  createdAt: string;
+  signature: string;
+  /** The archive file holding that entry. */
+  archiveFile: string;
 }
 
 export interface AuditVerifyReport {
@@ -53,12 +70,41 @@ export interface AuditVerifyReport {
   head: { seq: number; hash: string };
   /** True when no key was given, so checkpoint signatures were not checked. */
   signaturesUnchecked: boolean;
+  /**
+   * Present when older entries were archived: verification started at `anchor.seq + 1` from
+   * `anchor.hash`, and the anchor's signature was checked like a checkpoint's (a forged or moved
+   * anchor is reported as `CHECKPOINT_MISMATCH` at `anchor.seq`).
+   */
+  anchor?: AuditAnchor;
 }
 
 type Row = RowDataPacket & Record<string, unknown>;
 
 const TIME_COLUMNS = new Set(['occurred_at', 'received_at']);
 const SELECT_COLUMNS = AUDIT_INDEX_COLUMNS.map((c) => (TIME_COLUMNS.has(c) ? `CAST(${c} AS CHAR) AS ${c}` : c)).join(', ');
+
+/**
+ * Reads the retention anchor on `conn` (inside the caller's transaction, so in its snapshot).
+ * @returns undefined when there is none, or when the 20261123140000_audit_archive migration has
+ *   not run or the table is invisible to this user (then verification starts at the genesis hash:
+ *   if entries were archived, that fails closed with a GAP at seq 1 rather than pass).
+ */
+export async function readAuditAnchor(conn: Pick<Pool, 'query'>): Promise<AuditAnchor | undefined> {
+  // information_schema lists only tables this user holds a privilege on.
+  const [exists] = await conn.query<Row[]>("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'audit_archive_anchor'");
+  if (exists.length === 0) return undefined;
+  try {
+    const [rows] = await conn.query<Row[]>(
+      'SELECT seq, hash, signature, archive_file, CAST(created_at AS CHAR) AS created_at FROM audit_archive_anchor WHERE id = 1',
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    return { seq: Number(r.seq), hash: String(r.hash), signature: String(r.signature), archiveFile: String(r.archive_file), createdAt: sqlToIso(String(r.created_at)) };
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'ER_NO_SUCH_TABLE') return undefined;
+    throw e;
+  }
+}
 
 const asText = (v: unknown): string | null => {
   if (v === null || v === undefined) return null;
@@ -89,13 +135,17 @@ export async function verifyAuditChain(options: AuditVerifyOptions): Promise<Aud
       signature: String(r.signature),
       createdAt: sqlToIso(String(r.created_at)),
     }));
+    const anchor = options.start ? undefined : await readAuditAnchor(conn);
+    // The anchor is a signed statement "entry seq has hash h": checked like a checkpoint before the start.
+    if (anchor) checkpoints.push({ seq: anchor.seq, hash: anchor.hash, createdAt: anchor.createdAt, signature: anchor.signature });
+    const start = options.start ?? (anchor ? { seq: anchor.seq + 1, prevHash: anchor.hash } : undefined);
     const verifier = createChainVerifier({
       ...(options.checkpointKey !== undefined ? { checkpointKey: options.checkpointKey } : {}),
-      ...(options.start ? { start: options.start } : {}),
+      ...(start ? { start } : {}),
       checkpoints,
     });
 
-    let after = (options.start?.seq ?? 1) - 1;
+    let after = (start?.seq ?? 1) - 1;
     let going = true;
     while (going) {
       const [rows] = await conn.query<Row[]>(
@@ -127,6 +177,7 @@ export async function verifyAuditChain(options: AuditVerifyOptions): Promise<Aud
     };
     if (result.firstBroken) report.firstBroken = result.firstBroken;
     if (result.lastVerifiedCheckpoint) report.lastVerifiedCheckpoint = result.lastVerifiedCheckpoint;
+    if (anchor) report.anchor = anchor;
     return report;
   } finally {
     conn.release();
