@@ -10,6 +10,24 @@ import { FUNCTIONS } from '../functions/definitions.js';
 import { buildAppwriteJson, diffLines, renderAppwriteJson } from '../scripts/appwrite-config.js';
 
 const committed = readFileSync(join(resolve(import.meta.dirname, '..'), 'appwrite.json'), 'utf8');
+/**
+ * Keys Appwrite CLI 12 keeps when it reads or rewrites the project file (appwrite/sdk-for-cli
+ * `lib/config.ts`: KeysFunction, KeysDatabase, KeysTable, KeysColumns, KeyIndexesColumns);
+ * `ignore` is read directly by `push functions` (`lib/commands/push.ts`), and the top level
+ * holds `projectId`, `projectName` and the resource lists. A key outside these is silently lost.
+ */
+const CLI_KEYS = {
+  top: ['projectId', 'projectName', 'settings', 'tablesDB', 'databases', 'tables', 'collections', 'functions', 'sites', 'buckets', 'teams', 'topics'],
+  function: ['path', '$id', 'execute', 'name', 'enabled', 'logging', 'runtime', 'specification', 'scopes', 'events', 'schedule', 'timeout', 'entrypoint', 'commands', 'vars', 'ignore'],
+  database: ['$id', 'name', 'enabled'],
+  table: ['$id', '$permissions', 'databaseId', 'name', 'enabled', 'rowSecurity', 'columns', 'indexes'],
+  column: ['key', 'type', 'required', 'array', 'size', 'default', 'min', 'max', 'format', 'elements', 'relatedTable', 'relationType', 'twoWay', 'twoWayKey', 'onDelete', 'side', 'encrypt'],
+  index: ['key', 'type', 'status', 'columns', 'orders'],
+};
+
+/** Keys of `obj` the CLI would drop. */
+const unknownKeys = (obj: object, allowed: readonly string[]) => Object.keys(obj).filter((k) => !allowed.includes(k));
+
 const generate = (tables = TABLES, functions = FUNCTIONS) => renderAppwriteJson(buildAppwriteJson('tillgate', DATABASE_ID, DATABASE_NAME, tables, functions));
 
 describe('appwrite.json', () => {
@@ -47,6 +65,14 @@ describe('appwrite.json', () => {
         expect(['string', 'integer', 'double', 'boolean', 'datetime']).toContain(c.type);
         for (const key of ['key', 'type', 'required', 'array']) expect(c).toHaveProperty(key);
       }
+    }
+    expect(unknownKeys(doc, CLI_KEYS.top)).toEqual([]);
+    for (const d of doc.tablesDB) expect(unknownKeys(d as object, CLI_KEYS.database)).toEqual([]);
+    for (const f of doc.functions) expect(unknownKeys(f, CLI_KEYS.function), String(f.$id)).toEqual([]);
+    for (const t of doc.tables) {
+      expect(unknownKeys(t, CLI_KEYS.table), String(t.$id)).toEqual([]);
+      for (const c of t.columns as object[]) expect(unknownKeys(c, CLI_KEYS.column), String(t.$id)).toEqual([]);
+      for (const i of t.indexes as object[]) expect(unknownKeys(i, CLI_KEYS.index), String(t.$id)).toEqual([]);
     }
     const credentials = doc.tables.find((t) => t.$id === 'staff_credentials')!;
     expect(credentials.$permissions).toEqual([]);

@@ -4,13 +4,18 @@
  * terminal; the demo cashier logs in with the web SDK; a second run creates nothing. Creating a
  * staff member whose profile write fails leaves no Appwrite user behind.
  */
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Account, Client as WebClient } from 'appwrite';
 import { Query } from 'node-appwrite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLES } from '../collections/index.js';
 import { createAppwriteAdmin, type AppwriteAdmin } from '../infra/appwrite.js';
 import { createPinHasher } from '../infra/pin-hasher.js';
-import { seedDemo, type DemoSeed } from '../infra/seed/demo.js';
+import { checkPin } from '../core/pin/policy.js';
+import { generatePin, seedDemo, type DemoSeed } from '../infra/seed/demo.js';
+import { announceDemoLogins } from '../scripts/seed-output.js';
 import { syncSchema } from '../infra/schema-sync/sync.js';
 import { createStaff } from '../infra/staff/directory.js';
 import { startTestEmulator, type TestEmulator } from './support/emulator.js';
@@ -74,5 +79,29 @@ describe('demo seed', () => {
     await expect(createStaff(appwrite, 'pos', { userId: 'ghost-user', email: 'ghost@example.com', password: 'long enough password', name: 'Ghost', role: 'cashier', storeId: 'store-demo' })).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(appwrite.users.get({ userId: 'ghost-user' })).rejects.toMatchObject({ code: 404 });
     expect(cashier.userId).not.toBe('ghost-user');
+  });
+
+  it('shows the logins once: printed and written 0600 on the creating run, only "already seeded" after', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tg-seed-')), 'demo-logins.json');
+    const shown = announceDemoLogins(first, file).join('\n');
+    for (const l of first.logins!) expect(shown).toContain(l.pin);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { logins: { email: string; password: string; pin: string }[] };
+    expect(saved.logins.map((l) => l.email)).toEqual(first.logins!.map((l) => l.email));
+    const later = announceDemoLogins({ created: false, storeId: 'store-demo' }, file).join('\n');
+    expect(later).toContain('already seeded');
+    for (const l of first.logins!) expect(later).not.toContain(l.pin);
+    expect(readFileSync(file, 'utf8')).toContain(first.logins![0]!.password);
+  });
+
+  it('generates PINs that pass the PIN policy and are distinct', () => {
+    const taken = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const pin = generatePin(taken);
+      expect(checkPin(pin).ok, pin).toBe(true);
+      expect(taken.has(pin)).toBe(false);
+      taken.add(pin);
+    }
+    for (const l of first.logins!) expect(checkPin(l.pin).ok).toBe(true);
   });
 });
