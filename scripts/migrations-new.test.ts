@@ -62,7 +62,11 @@ describe('migrations:new', () => {
       t.$id === 'products' ? { ...t, columns: [...t.columns, { key: 'shelfCode', type: 'string', size: 16 }] } : t,
     );
     const { path, statements } = await createMigrationFile({ dir, description: 'products shelf code', fromCollectionsUrl: db.url, tables: grown });
-    expect(statements).toEqual(['ALTER TABLE `pos_products` ADD COLUMN IF NOT EXISTS `shelf_code` VARCHAR(16) NULL AFTER `legacy_film_id`;']);
+    expect(statements).toEqual([
+      'ALTER TABLE `pos_products` ADD COLUMN IF NOT EXISTS `shelf_code` VARCHAR(16) NULL AFTER `legacy_film_id`;',
+      // Values the mirror kept in `extra` while the column did not exist move into it (issue 8 item 6).
+      `UPDATE \`pos_products\` SET \`shelf_code\` = JSON_VALUE(\`extra\`, '$."shelfCode"'), \`extra\` = NULLIF(JSON_REMOVE(\`extra\`, '$."shelfCode"'), '{}') WHERE JSON_EXISTS(\`extra\`, '$."shelfCode"');`,
+    ]);
     expect(path).toMatch(/_products_shelf_code\.sql$/);
     const target = await createTestDatabase('tg_mignew_apply');
     try {

@@ -6,7 +6,9 @@
  * `npm run migrations:new -- --from-collections [description]`: migrates a scratch database
  * (created next to `MARIADB_URL`'s, dropped afterwards) from the committed files, compares it with
  * `collections/`, and writes the `CREATE TABLE` / `ALTER TABLE … ADD COLUMN` statements for what
- * the mirror lacks (issue 8 item 6). Writes nothing when the mirror already matches. Changed
+ * the mirror lacks (issue 8 item 6), each new column followed by the `UPDATE` that moves the
+ * values the mirror kept in `extra` meanwhile into it (infra/mirror/evolution.ts). Writes
+ * nothing when the mirror already matches. Changed
  * types and removed columns are reported by the parity test and need a hand-written migration.
  *
  * Options: `--dir <folder>` (default `migrations/`). Exit code 1 with the reason on bad input.
@@ -23,6 +25,7 @@ import { missingMirrorDdl } from '../core/mirror/parity.js';
 import type { MirrorSourceTable } from '../core/mirror/schema.js';
 import { ensureDatabase, splitDatabaseUrl, toMysqlUri } from '../infra/mariadb.js';
 import { MIGRATION_FILE, migrate, readLiveColumns } from '../infra/migrate.js';
+import { moveExtraIntoNewColumnsSql } from '../infra/mirror/evolution.js';
 
 const DEFAULT_DIR = resolve(import.meta.dirname, '..', 'migrations');
 
@@ -92,7 +95,8 @@ async function diffAgainstScratch(url: string, dir: string, tables: readonly Mir
   await ensureDatabase(scratchUrl);
   try {
     await migrate({ url: scratchUrl, dir });
-    return missingMirrorDdl(tables, await readLiveColumns(scratchUrl));
+    const live = await readLiveColumns(scratchUrl);
+    return [...missingMirrorDdl(tables, live), ...moveExtraIntoNewColumnsSql(tables, live)];
   } finally {
     const { serverUrl } = splitDatabaseUrl(scratchUrl);
     const conn = await mysql.createConnection({ uri: serverUrl });

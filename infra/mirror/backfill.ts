@@ -23,7 +23,7 @@ export interface BackfillProgress {
   source: string;
   /** Rows written so far in this table, including those of a resumed earlier run. */
   done: number;
-  /** Rows in Appwrite when the table started (an estimate: Appwrite caps counts at 5,000... see MirrorSource.count). */
+  /** Rows in Appwrite when the table started (an estimate: Appwrite counts at most 5,000). */
   total: number;
 }
 

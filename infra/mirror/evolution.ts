@@ -1,19 +1,19 @@
 /**
- * Schema evolution of the mirror (issue 8 item 6): the SQL of a migration that brings MariaDB to
- * what `collections/` declares: `CREATE TABLE` for a new table, `ALTER TABLE … ADD COLUMN IF NOT
- * EXISTS` for a new column, then an `UPDATE` that moves the values the mirror kept in `extra`
- * (while the column did not exist) into the new column and removes them from `extra`. Columns
- * are only ever added (forward-only; a column removed from `collections/` keeps its data).
+ * Schema evolution of the mirror (issue 8 item 6). While a column declared in `collections/` is
+ * not yet in MariaDB, the mirror keeps its values in the row's `extra` JSON
+ * (core/mirror/map-row.ts). Once the `ADD COLUMN` of `npm run migrations:new --from-collections`
+ * (core/mirror/parity.ts `missingMirrorDdl`) exists, these statements move the kept values into
+ * the new columns and remove them from `extra`, so nothing mirrored meanwhile is lost or left
+ * behind. Appwrite datetimes are UTC (`…+00:00`), read as `DATETIME(3)`.
  * @module
  */
 import type { LiveColumn } from '../../core/mirror/parity.js';
-import { addColumnSql, createTableSql, mirrorTables, type MirrorColumn, type MirrorSourceTable } from '../../core/mirror/schema.js';
+import { mirrorTables, type MirrorColumn, type MirrorSourceTable } from '../../core/mirror/schema.js';
 
 const q = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
 
-/** SQL expression reading key `key` of `extra` as a value of the column's type (Appwrite datetimes are UTC). */
-function fromExtra(c: MirrorColumn, key: string): string {
-  const path = `'$."${key.replace(/["'\\]/g, '')}"'`;
+/** SQL expression reading JSON path `path` of `extra` as a value of the column's type. */
+function fromExtra(c: MirrorColumn, path: string): string {
   const scalar = `JSON_VALUE(\`extra\`, ${path})`;
   switch (c.sqlType) {
     case 'JSON':
@@ -32,10 +32,11 @@ function fromExtra(c: MirrorColumn, key: string): string {
 }
 
 /**
- * The migration body bringing `live` (the columns an up-to-date database has, from
- * `readLiveColumns`) to `tables`, or null when nothing is missing.
+ * One `UPDATE` per collection column missing from `live` (in an existing table that has
+ * `extra`): copies `extra.<key>` into the column and removes the key (`extra` becomes NULL when
+ * empty). Run after the column is added.
  */
-export function planMirrorMigration(tables: readonly MirrorSourceTable[], live: readonly LiveColumn[]): string | null {
+export function moveExtraIntoNewColumnsSql(tables: readonly MirrorSourceTable[], live: readonly LiveColumn[]): string[] {
   const byTable = new Map<string, Set<string>>();
   for (const c of live) {
     const set = byTable.get(c.table) ?? new Set<string>();
@@ -45,24 +46,12 @@ export function planMirrorMigration(tables: readonly MirrorSourceTable[], live: 
   const out: string[] = [];
   for (const t of mirrorTables(tables)) {
     const have = byTable.get(t.name);
-    if (!have) {
-      out.push(`-- New table ${t.sourceTableId}.`, createTableSql(t), `ALTER TABLE ${q(t.name)} MODIFY \`id\` VARCHAR(36) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL;`, '');
-      continue;
-    }
-    let previous = 'id';
+    if (!have?.has('extra')) continue;
     for (const c of t.columns) {
-      if (!have.has(c.name)) {
-        const key = c.sourceKey ?? c.name;
-        out.push(`-- ${t.sourceTableId}.${key}: new column; values kept in extra until now move into it.`);
-        out.push(addColumnSql(t.name, c, previous));
-        if (c.sourceKey !== undefined && have.has('extra')) {
-          const path = `'$."${key.replace(/["'\\]/g, '')}"'`;
-          out.push(`UPDATE ${q(t.name)} SET ${q(c.name)} = ${fromExtra(c, key)}, \`extra\` = NULLIF(JSON_REMOVE(\`extra\`, ${path}), '{}') WHERE JSON_EXISTS(\`extra\`, ${path});`);
-        }
-        out.push('');
-      }
-      previous = c.name;
+      if (have.has(c.name) || c.sourceKey === undefined || c.sourceKey.startsWith('$')) continue;
+      const path = `'$."${c.sourceKey.replace(/["'\\]/g, '')}"'`;
+      out.push(`UPDATE ${q(t.name)} SET ${q(c.name)} = ${fromExtra(c, path)}, \`extra\` = NULLIF(JSON_REMOVE(\`extra\`, ${path}), '{}') WHERE JSON_EXISTS(\`extra\`, ${path});`);
     }
   }
-  return out.length === 0 ? null : out.join('\n');
+  return out;
 }
