@@ -24,6 +24,7 @@ import { createTerminalAuth } from '../infra/terminals/authenticator.js';
 import { parsePinPolicy } from '../core/pin/policy.js';
 import { createApp } from './app.js';
 import { createMetrics } from './metrics.js';
+import { mirrorReadinessCheck, registerMirrorMetrics } from '../infra/mirror/metrics.js';
 import { apiLimit, authLimit, rateLimit } from './middleware/rate-limit.js';
 import { apiRoutes } from './routes/index.js';
 import type { GatewayServices } from './services.js';
@@ -44,6 +45,7 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
   const subscriber = createRedis(config.REDIS_URL, { connectionName: 'tillgate-gateway-sub' });
   const pool = createPool(config.MARIADB_URL, config.MARIADB_POOL_SIZE);
   const metrics = createMetrics();
+  registerMirrorMetrics(metrics.registry, pool);
   const admin = createAppwriteAdmin(appwrite);
   const prefix = config.REDIS_KEY_PREFIX;
   const epochs = await createRevocationEpochs(redis, subscriber, prefix);
@@ -104,6 +106,7 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
       },
       mariadb: () => pool.query('SELECT 1'),
       redis: () => redis.ping(),
+      mirror: mirrorReadinessCheck(pool),
     },
   });
 

@@ -1,7 +1,10 @@
 /**
  * `npm start`: the embedded stack in one process. Starts the Appwrite emulator (unless
- * `APPWRITE_ENDPOINT` is set), then the gateway, prints a banner with the URLs, and shuts down
- * gracefully on SIGINT/SIGTERM (drain requests, wait for event deliveries, flush the data file).
+ * `APPWRITE_ENDPOINT` is set), syncs the schema, migrates MariaDB, registers the functions on
+ * emulated events, seeds the demo store when empty, starts the gateway and the periodic mirror
+ * reconcile (every `RECONCILE_INTERVAL_SECONDS`, 0 = off), prints a banner with the URLs, and
+ * shuts down gracefully on SIGINT/SIGTERM (drain requests, wait for event deliveries and a
+ * running reconcile sweep, flush the data file).
  * @module
  */
 import { parseConfig, type Config } from '../core/config.js';
@@ -19,6 +22,10 @@ import { syncSchema } from '../infra/schema-sync/sync.js';
 import { loadDevSecrets } from './secrets.js';
 import { announceDemoLogins } from './seed-output.js';
 import { registerEmbeddedFunctions } from './embedded-functions.js';
+import { createPool } from '../infra/mariadb.js';
+import { loadCatalog } from '../infra/mirror/catalog.js';
+import { appwriteSource } from '../infra/mirror/source.js';
+import { startReconcileLoop, type ReconcileLoop } from '../infra/mirror/reconcile-loop.js';
 
 async function main(): Promise<void> {
   const base = parseConfig(process.env);
@@ -77,6 +84,18 @@ async function main(): Promise<void> {
 
 
   const gateway = await startGateway(config, appwrite, log);
+  // The reconcile sweep repairs what lost or late event deliveries left behind (issue 8 item 4).
+  const reconcilePool = createPool(config.MARIADB_URL, 2);
+  let reconcileLoop: ReconcileLoop | undefined;
+  if (config.RECONCILE_INTERVAL_SECONDS > 0) {
+    reconcileLoop = startReconcileLoop({
+      pool: reconcilePool,
+      catalog: await loadCatalog(reconcilePool, TABLES),
+      source: appwriteSource(admin.tablesDB, admin.users, config.APPWRITE_DATABASE_ID),
+      intervalSeconds: config.RECONCILE_INTERVAL_SECONDS,
+      log: log.child({ component: 'mirror-reconcile' }),
+    });
+  }
   printBanner(config, gateway.url, appwrite, emulator !== undefined, seedLines);
 
   let stopping = false;
@@ -86,7 +105,9 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down: draining requests and event deliveries');
     try {
       await gateway.stop();
+      await reconcileLoop?.stop();
       await emulator?.stop();
+      await reconcilePool.end();
       process.exit(0);
     } catch (err) {
       log.error({ err }, 'shutdown failed');
@@ -106,6 +127,7 @@ function printBanner(config: Config, gatewayUrl: string, appwrite: AppwriteConne
     `  appwrite     ${appwrite.endpoint}${embedded ? '   (embedded emulator, project ' + appwrite.projectId + ')' : ''}`,
     embedded ? `  data file    ${config.EMULATOR_DATA_FILE}` : '',
     `  mariadb      ${config.MARIADB_URL.replace(/\/\/[^@/]*@/, '//***@')}`,
+    `  reconcile    ${config.RECONCILE_INTERVAL_SECONDS > 0 ? `every ${config.RECONCILE_INTERVAL_SECONDS} s` : 'off (RECONCILE_INTERVAL_SECONDS=0)'}`,
     ...seedLines.map((l) => `  ${l}`),
     '  stop with Ctrl+C',
     '',

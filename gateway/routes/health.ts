@@ -14,7 +14,13 @@ export type HealthCheck = () => Promise<unknown>;
 /** How long one probe may take before it counts as down, ms. */
 export const HEALTH_CHECK_TIMEOUT_MS = 2000;
 
-const CheckSchema = z.object({ status: z.enum(['up', 'down']), latencyMs: z.number(), error: z.string().optional() });
+const CheckSchema = z.object({
+  status: z.enum(['up', 'down']),
+  latencyMs: z.number(),
+  error: z.string().optional(),
+  /** What a probe reports beyond up/down (e.g. the mirror's lag and dead-letter count). */
+  details: z.record(z.string(), z.unknown()).optional(),
+});
 const ReadySchema = z.object({ status: z.enum(['ready', 'not_ready']), checks: z.record(z.string(), CheckSchema) }).openapi('Readiness');
 
 const live = defineRoute({ kind: 'public' }, {
@@ -29,7 +35,8 @@ const ready = defineRoute({ kind: 'public' }, {
   method: 'get',
   path: '/health/ready',
   tags: ['operations'],
-  summary: 'Readiness: Appwrite, MariaDB and Redis answer',
+  summary: 'Readiness: Appwrite, MariaDB, Redis and the MariaDB mirror answer',
+  description: 'Each check has its latency in ms; `mirror` also reports events applied, the last applied change, its lag (ms) and pending dead letters, and is down when more than 1,000 dead letters wait for `npm run mirror:replay`.',
   responses: {
     200: { description: 'Every dependency is up', content: { 'application/json': { schema: ReadySchema } } },
     503: { description: 'At least one dependency is down', content: { 'application/json': { schema: ReadySchema } } },
@@ -48,18 +55,23 @@ async function probe(check: HealthCheck): Promise<z.infer<typeof CheckSchema>> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
+    const value = await Promise.race([
       check(),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`timed out after ${HEALTH_CHECK_TIMEOUT_MS} ms`)), HEALTH_CHECK_TIMEOUT_MS);
       }),
     ]);
-    return { status: 'up', latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+    const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+    return isDetails(value) ? { status: 'up', latencyMs, details: value } : { status: 'up', latencyMs };
   } catch (e) {
     return { status: 'down', latencyMs: Math.round((performance.now() - started) * 100) / 100, error: e instanceof Error ? e.message.slice(0, 200) : 'failed' };
   } finally {
     clearTimeout(timer);
   }
+}
+
+function isDetails(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 }
 
 /** @param checks named probes, e.g. `{ appwrite, mariadb, redis }`. */
