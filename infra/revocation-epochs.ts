@@ -75,17 +75,29 @@ export async function createRevocationEpochs(redis: Redis, subscriber: Redis, pr
       }
     },
     async bump(userId) {
-      try {
-        const v = await redis.incr(key('epoch', userId));
-        if ((epochs.get(userId) ?? -1) < v) epochs.set(userId, v);
-        await redis.publish(channel, `${userId}:${v}`);
-        return v;
-      } catch (e) {
-        throw redisUnavailable(e);
-      }
+      const v = await bumpRevocationEpoch(redis, prefix, userId);
+      if ((epochs.get(userId) ?? -1) < v) epochs.set(userId, v);
+      return v;
     },
     async close() {
       await subscriber.unsubscribe(channel).catch(() => undefined);
     },
   };
+}
+
+/**
+ * Increments `userId`'s epoch in Redis and publishes it to every gateway, for processes that
+ * revoke without serving requests (the `pin-login` function's quick switch).
+ * @returns the new epoch.
+ * @throws AppError DEPENDENCY_UNAVAILABLE when Redis cannot answer.
+ */
+export async function bumpRevocationEpoch(redis: Redis, prefix: string, userId: string): Promise<number> {
+  const key = keyspace(prefix);
+  try {
+    const v = await redis.incr(key('epoch', userId));
+    await redis.publish(key('epochs'), `${userId}:${v}`);
+    return v;
+  } catch (e) {
+    throw redisUnavailable(e);
+  }
 }

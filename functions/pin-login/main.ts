@@ -13,9 +13,10 @@ import { createActorResolver } from '../../infra/actor-resolver.js';
 import { createAuditAppender } from '../../infra/audit/appender.js';
 import { createLockoutStore } from '../../infra/lockout-store.js';
 import { createPool } from '../../infra/mariadb.js';
-import { pinLogin } from '../../infra/pin/pin-login.js';
+import { pinLogin, sessionEnder } from '../../infra/pin/pin-login.js';
 import { createPinHasher } from '../../infra/pin-hasher.js';
 import { createRedis } from '../../infra/redis.js';
+import { bumpRevocationEpoch } from '../../infra/revocation-epochs.js';
 import { BUILTIN_REGISTRY } from '../../core/rbac/index.js';
 import { createTerminalAuth } from '../../infra/terminals/authenticator.js';
 import { defineFunction, z } from '../_runtime/define-function.js';
@@ -35,6 +36,7 @@ export default defineFunction({
     return {
       config,
       hasher: createPinHasher({ cost: config.PIN_BCRYPT_COST, threads: 2 }),
+      redis,
       lockout: createLockoutStore({ redis, prefix: config.REDIS_KEY_PREFIX }),
       audit: createAuditAppender({ pool, log, consoleOutbox: false, ...(config.AUDIT_CHECKPOINT_KEY ? { checkpointKey: config.AUDIT_CHECKPOINT_KEY } : {}) }),
     };
@@ -50,6 +52,7 @@ export default defineFunction({
         record: async (entry) => {
           await r.audit.append({ ...entry, requestId: ctx.executionId });
         },
+        endSessions: sessionEnder(ctx.appwrite, (userId) => bumpRevocationEpoch(r.redis, r.config.REDIS_KEY_PREFIX, userId)),
       },
       terminal,
       input.pin,

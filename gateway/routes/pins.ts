@@ -17,6 +17,7 @@ import { pinLookupIndex } from '../../core/pin/lookup.js';
 import { parsePinPolicy, type PinPolicy } from '../../core/pin/policy.js';
 import { checkUserChange } from '../../core/rbac/index.js';
 import { isAppwriteError, toAppError } from '../../infra/appwrite.js';
+import { sessionEnder } from '../../infra/pin/pin-login.js';
 import { setPin } from '../../infra/staff/credentials.js';
 import { audit } from '../audit.js';
 import type { GatewayEnv } from '../env.js';
@@ -121,12 +122,10 @@ export function pinRoutes(): OpenAPIHono<GatewayEnv> {
     const terminal = c.get('principal') as TerminalPrincipal;
     const open = await s.appwrite.tablesDB.listRows({ databaseId: s.databaseId, tableId: 'terminal_sessions', queries: [Query.equal('terminalId', terminal.terminalId), Query.isNull('endedAt'), Query.limit(20)] });
     const now = new Date().toISOString();
+    const endSessions = sessionEnder(s.appwrite, (userId) => s.epochs!.bump(userId));
     for (const r of open.rows as unknown as { $id: string; userId: string }[]) {
       await s.appwrite.tablesDB.updateRow({ databaseId: s.databaseId, tableId: 'terminal_sessions', rowId: r.$id, data: { endedAt: now, endReason: 'lock' } });
-      await s.appwrite.users.deleteSessions({ userId: r.userId }).catch((e: unknown) => {
-        throw toAppError(e, 'sessions');
-      });
-      await s.epochs!.bump(r.userId);
+      await endSessions(r.userId);
       await audit(c, { action: 'terminal.locked', outcome: 'success', reason: 'operator locked the till', target: { type: 'user', id: r.userId }, storeId: terminal.storeId, terminalId: terminal.terminalId });
     }
     return c.json({ ended: open.rows.length }, 200);

@@ -2,7 +2,8 @@
  * The PIN login procedure shared by the gateway route (`POST /api/v1/auth/pin-login`) and the
  * `pin-login` Appwrite Function: HMAC lookup of the PIN in the terminal's store → atomic lockout
  * reservation (staff member and terminal; never keyed by IP) → one bcrypt verification on the
- * worker pool → Appwrite token (64 hex characters) → terminal session bookkeeping (quick switch).
+ * worker pool → Appwrite token (64 hex characters) → terminal session bookkeeping (quick switch:
+ * the previous operator's sessions end and their JWTs are revoked).
  * Audit entries go through the caller's `record`, which adds request context.
  * @module
  */
@@ -30,6 +31,12 @@ export interface PinLoginDeps {
   record: (entry: AuditEntryInput) => Promise<void>;
   /** Called for each lock applied (metrics). */
   onLock?: (kind: LockoutKind) => void;
+  /**
+   * Ends every Appwrite session of a user and revokes their JWTs at once (revocation epoch), as
+   * `POST /terminals/current/lock` does: called for the previous operator on a quick switch, so
+   * their JWT cannot be used at the till after the next operator took it over.
+   */
+  endSessions: (userId: string) => Promise<void>;
 }
 
 export interface PinTerminal {
@@ -46,6 +53,20 @@ export interface PinLoginResult {
   role: { name: string; title: string; level: number };
   permissions: string[];
   terminalPolicy: PinTerminal['policy'];
+}
+
+/**
+ * The usual {@link PinLoginDeps.endSessions}: deletes every Appwrite session of the user
+ * (`users.deleteSessions`), then revokes their cached JWTs with `bump` (a revocation epoch).
+ * @throws AppError UPSTREAM_UNAVAILABLE / the mapped Appwrite error; DEPENDENCY_UNAVAILABLE from `bump`.
+ */
+export function sessionEnder(appwrite: AppwriteAdmin, bump: (userId: string) => Promise<unknown>): (userId: string) => Promise<void> {
+  return async (userId) => {
+    await appwrite.users.deleteSessions({ userId }).catch((e: unknown) => {
+      throw toAppError(e, 'sessions');
+    });
+    await bump(userId);
+  };
 }
 
 /**
@@ -99,11 +120,14 @@ export async function pinLogin(d: PinLoginDeps, terminal: PinTerminal, pin: stri
     throw toAppError(e, 'token');
   });
   const now = new Date().toISOString();
-  // Quick switch: the previous operator's open session on this till ends here.
+  // Quick switch: the previous operator's open session on this till ends here, and so do their
+  // Appwrite sessions and cached JWTs (the till is theirs no longer).
   const open = await d.appwrite.tablesDB.listRows({ databaseId: d.databaseId, tableId: 'terminal_sessions', queries: [Query.equal('terminalId', terminal.terminalId), Query.isNull('endedAt'), Query.limit(20)] });
   for (const row of open.rows as unknown as { $id: string; userId: string }[]) {
     await d.appwrite.tablesDB.updateRow({ databaseId: d.databaseId, tableId: 'terminal_sessions', rowId: row.$id, data: { endedAt: now, endReason: 'switch' } });
-    if (row.userId !== userId) await d.record({ action: 'terminal.switched', outcome: 'success', reason: 'quick switch', actor: { type: 'user', id: userId, role: profile.role }, target: { type: 'user', id: row.userId }, ...where });
+    if (row.userId === userId) continue;
+    await d.endSessions(row.userId);
+    await d.record({ action: 'terminal.switched', outcome: 'success', reason: 'quick switch', actor: { type: 'user', id: userId, role: profile.role }, target: { type: 'user', id: row.userId }, ...where });
   }
   await d.appwrite.tablesDB.createRow({ databaseId: d.databaseId, tableId: 'terminal_sessions', rowId: ID.unique(), data: { userId, terminalId: terminal.terminalId, storeId: terminal.storeId, startedAt: now } });
   await d.appwrite.tablesDB.updateRow({ databaseId: d.databaseId, tableId: 'staff', rowId: userId, data: { lastLoginAt: now, lastLoginTerminalId: terminal.terminalId } });

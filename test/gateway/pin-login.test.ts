@@ -113,8 +113,18 @@ describe('terminals and PIN login', () => {
     const second = await t.createStaff({ role: 'cashier', storeId: 'store-a' });
     const pins = t.gateway.services.pins!;
     await setPin(t.admin, 'pos', pins.hasher, { userId: second.userId, storeId: 'store-a', pin: '640271', pepper: pins.pepper, cost: 4 });
-    expect((await t.request('POST', '/api/v1/auth/pin-login', { headers: { authorization: till.auth }, body: { pin: PIN } })).status).toBe(200);
+    const first = await t.request<{ userId: string; secret: string }>('POST', '/api/v1/auth/pin-login', { headers: { authorization: till.auth }, body: { pin: PIN } });
+    expect(first.status).toBe(200);
+    const browser = openBrowser(t.emu.endpoint, t.emu.projectId);
+    await browser.account.createSession({ userId: first.body.userId, secret: first.body.secret });
+    const { jwt: firstJwt } = await browser.account.createJWT();
+    // Verified once, so the gateway has it cached.
+    expect((await t.request('GET', '/api/v1/auth/me', { jwt: firstJwt })).status).toBe(200);
     expect((await t.request('POST', '/api/v1/auth/pin-login', { headers: { authorization: till.auth }, body: { pin: '640271' } })).status).toBe(200);
+    // The previous operator's JWT is refused on the very next request, and their session is gone.
+    const stale = await t.request<Err>('GET', '/api/v1/auth/me', { jwt: firstJwt });
+    expect([stale.status, stale.body.error.code]).toEqual([401, 'UNAUTHENTICATED']);
+    expect((await t.admin.users.listSessions({ userId: cashier.userId })).total).toBe(0);
     const { Query } = await import('node-appwrite');
     const rows = await t.admin.tablesDB.listRows({ databaseId: 'pos', tableId: 'terminal_sessions', queries: [Query.equal('terminalId', till.id), Query.orderAsc('startedAt')] });
     expect(rows.rows.map((r) => [(r as unknown as { userId: string }).userId, (r as unknown as { endReason: string | null }).endReason])).toEqual([[cashier.userId, 'switch'], [second.userId, null]]);
