@@ -26,6 +26,9 @@ export interface FunctionDeployment {
   description: string;
 }
 
+/** User events after which a user's cached JWTs must be verified again (`rbac-guard`, session-ended.ts). */
+const ACCESS_ENDED_EVENTS = ['users.*.sessions.*.delete', 'users.*.update.status', 'users.*.delete'];
+
 const ROW_EVENTS = ['databases.pos.tables.*.rows.*.create', 'databases.pos.tables.*.rows.*.update', 'databases.pos.tables.*.rows.*.upsert', 'databases.pos.tables.*.rows.*.delete'];
 
 export const FUNCTIONS: readonly FunctionDeployment[] = Object.freeze([
@@ -46,12 +49,12 @@ export const FUNCTIONS: readonly FunctionDeployment[] = Object.freeze([
     name: 'RBAC guard',
     runtime: 'node-22',
     execute: [],
-    events: ROW_EVENTS.filter((e) => !e.endsWith('.delete')),
+    events: [...ROW_EVENTS.filter((e) => !e.endsWith('.delete')), ...ACCESS_ENDED_EVENTS],
     scopes: ['rows.read', 'rows.write', 'users.read'],
     schedule: '',
     timeout: 15,
-    variables: ['MARIADB_URL', 'AUDIT_CHECKPOINT_KEY'],
-    description: 'Reverts row writes that break rules Appwrite permissions cannot express, and records the denial.',
+    variables: ['MARIADB_URL', 'AUDIT_CHECKPOINT_KEY', 'REDIS_URL', 'REDIS_KEY_PREFIX'],
+    description: 'Reverts row writes that break rules Appwrite permissions cannot express, and records the denial; revokes cached JWTs when a session ends or a user is blocked or deleted outside the gateway.',
   },
   {
     $id: 'audit',

@@ -1,7 +1,8 @@
 /**
  * rbac-guard on emulated Appwrite events: a cashier's sale written through the client SDK with
  * another cashier's staffId is reverted and audited; an own sale stands; duplicated deliveries
- * change nothing more.
+ * change nothing more. A session ended or a user blocked outside the gateway (SDK, console)
+ * revokes the gateway's cached JWTs at once.
  */
 import { Client, TablesDB } from 'appwrite';
 import type { RowDataPacket } from 'mysql2';
@@ -16,7 +17,7 @@ let db: TablesDB;
 
 beforeAll(async () => {
   t = await startTestGateway();
-  registerEmbeddedFunctions(t.emu.emulator, { MARIADB_URL: t.db.url, AUDIT_CHECKPOINT_KEY: t.config.AUDIT_CHECKPOINT_KEY!, LOG_LEVEL: 'silent' });
+  registerEmbeddedFunctions(t.emu.emulator, { MARIADB_URL: t.db.url, REDIS_URL: t.redis.url, REDIS_KEY_PREFIX: t.redis.prefix, AUDIT_CHECKPOINT_KEY: t.config.AUDIT_CHECKPOINT_KEY!, LOG_LEVEL: 'silent' });
   t.emu.emulator.events.setDelivery({ duplicate: 1, seed: 7 });
   cashierA = await t.createStaff({ role: 'cashier', storeId: 'store-a' });
   cashierB = await t.createStaff({ role: 'cashier', storeId: 'store-a' });
@@ -49,5 +50,26 @@ describe('rbac-guard', () => {
     await t.admin.tablesDB.createRow({ databaseId: 'pos', tableId: 'sales', rowId: 'imported', data: sale(cashierB.userId) });
     await t.emu.emulator.functions.idle();
     expect((await t.admin.tablesDB.getRow({ databaseId: 'pos', tableId: 'sales', rowId: 'imported' })).$id).toBe('imported');
+  });
+
+  it('revokes a cached JWT when its session is deleted at Appwrite (as the console does), outside the gateway', async () => {
+    const { jwt, sessionId } = await t.loginJwt(cashierB.email, cashierB.password);
+    // Verified once, so the gateway has it cached.
+    expect((await t.request('GET', '/api/v1/auth/me', { jwt })).status).toBe(200);
+    await t.admin.users.deleteSession({ userId: cashierB.userId, sessionId });
+    await t.emu.emulator.functions.idle();
+    const after = await t.request<{ error: { code: string } }>('GET', '/api/v1/auth/me', { jwt });
+    expect([after.status, after.body.error.code]).toEqual([401, 'UNAUTHENTICATED']);
+  });
+
+  it('revokes cached JWTs when the user is blocked in the console, and verifies other users as before', async () => {
+    const other = await t.createStaff({ role: 'cashier', storeId: 'store-a' });
+    const mine = await t.loginJwt(other.email, other.password);
+    const theirs = await t.loginJwt(cashierA.email, cashierA.password);
+    expect((await t.request('GET', '/api/v1/auth/me', { jwt: mine.jwt })).status).toBe(200);
+    await t.admin.users.updateStatus({ userId: other.userId, status: false });
+    await t.emu.emulator.functions.idle();
+    expect((await t.request('GET', '/api/v1/auth/me', { jwt: mine.jwt })).status).toBe(401);
+    expect((await t.request('GET', '/api/v1/auth/me', { jwt: theirs.jwt })).status).toBe(200);
   });
 });
