@@ -1,109 +1,140 @@
 /**
- * `npx tsx bench/gateway.ts` (or `npm run bench:gateway`): the gateway's authenticated read
- * `GET /api/v1/auth/me` (JWT cached, RBAC checked) against
- *  (a) the limit: a bare Hono route answering the same JSON, and
- *  (b) the peer: Express + jsonwebtoken + a role middleware (bench/peers/express-gateway.ts),
- * each server in its own process, driven by autocannon (50 connections) from this process,
- * alternating rounds so machine drift cancels out. Writes bench/results/gateway.json.
- * Goals: issue 5, ≥ 70% of the bare route; issue 10, ≥ 2× the Express peer; p99 for all three.
- * Needs MariaDB and Redis (as the tests do); the Appwrite emulator runs in this process.
+ * `npm run bench:gateway` (or `node --import tsx bench/gateway.ts`): the gateway's authenticated
+ * reads against their limit and their peer, each server in its own process, driven by autocannon
+ * (50 connections) from this process, all six combinations alternating round by round so machine
+ * drift cancels out:
+ *
+ * - `GET /api/v1/auth/me` (issue 5): the caller's identity; cached Appwrite JWT, actor resolved.
+ * - `GET /api/v1/users/:id` (issue 10): one staff member; cached JWT, `users:read` and store
+ *   scope checked, the staff row got the gateway's way (at the time of writing a short-lived
+ *   in-process cache in infra/actor-resolver.ts, dropped on writes and revocation-epoch moves).
+ *
+ * against (a) the limit, bare Hono routes answering the same JSON (bench/servers/bare-hono.ts),
+ * and (b) the peer, Express + jsonwebtoken + a role middleware, looking the staff row up in the
+ * same Appwrite per request (bench/peers/express-gateway.ts). Before measuring, all three must
+ * answer both routes with the same JSON. The Appwrite emulator runs in its own process.
+ *
+ * Also measured in this process, alternating: jsonwebtoken HS256 verifications/s with the secret
+ * as a string vs as a `KeyObject` (why the first Express peer measured ~1 k req/s).
+ *
+ * Goals: issue 5, auth/me ≥ 70% of the bare route; issue 10, ≥ 2× the Express peer, and the same
+ * two for users/:id; no errors. p99 latency is reported for all. Env: BENCH_ROUNDS (default 3),
+ * BENCH_SECONDS per round (default 5). Needs MariaDB and Redis. Writes bench/results/gateway.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { randomBytes, createSecretKey } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import jwt from 'jsonwebtoken';
-import mysql from 'mysql2/promise';
-import { TABLES } from '../collections/index.js';
-import { createAppwriteAdmin } from '../infra/appwrite.js';
-import { migrate } from '../infra/migrate.js';
-import { syncSchema } from '../infra/schema-sync/sync.js';
 import { createStaff } from '../infra/staff/directory.js';
-import { startEmulator } from '../emulator/server.js';
-import { alternate, figure, writeResult } from './lib/report.js';
+import { alternate, envNumber, figure, writeResult, type Figure, type Goal } from './lib/report.js';
+import { createBenchUser, startBenchStack, startServer } from './lib/stack.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = envNumber('BENCH_ROUNDS', 3);
+const SECONDS = envNumber('BENCH_SECONDS', 5);
 const CONNECTIONS = 50;
+const SERVERS = ['gateway', 'bare', 'express'] as const;
+const ROUTES = ['me', 'user'] as const;
+type ServerName = (typeof SERVERS)[number];
+type RouteName = (typeof ROUTES)[number];
+const TITLE: Record<ServerName, string> = { gateway: 'gateway', bare: 'bare Hono (limit)', express: 'Express + jsonwebtoken (peer)' };
+const PATH_TITLE: Record<RouteName, string> = { me: 'GET auth/me', user: 'GET users/:id' };
 
-function startServer(script: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /url: (\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, child });
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
-  });
-}
-
-async function load(url: string, token: string): Promise<{ rps: number; p99: number; errors: number }> {
-  const r = await autocannon({ url: `${url}/api/v1/auth/me`, connections: CONNECTIONS, duration: SECONDS, headers: { authorization: `Bearer ${token}` } });
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx };
-}
-
-const db = `tg_bench_${randomBytes(4).toString('hex')}`;
-const mariaUrl = `mysql://root@127.0.0.1:3306/${db}`;
-const prefix = `tg_bench:${randomBytes(4).toString('hex')}:`;
-const emu = await startEmulator({ port: 0 });
-const admin = createAppwriteAdmin({ endpoint: emu.endpoint, projectId: emu.projectId, apiKey: emu.apiKey });
-await syncSchema({ tablesDB: admin.tablesDB, databaseId: 'pos', tables: TABLES });
-await migrate({ url: mariaUrl });
-const staff = await createStaff(admin, 'pos', { email: 'bench.manager@example.com', password: 'bench password 1', name: 'Bench Manager', role: 'manager', storeId: 'store-a' });
-const session = await admin.users.createSession({ userId: staff.userId });
-const appwriteJwt = (await admin.users.createJWT({ userId: staff.userId, sessionId: session.$id, duration: 3600 })).jwt;
-
-const servers: ChildProcess[] = [];
+const stack = await startBenchStack();
 try {
-  const gateway = await startServer('bench/servers/gateway.ts', {
-    MARIADB_URL: mariaUrl, REDIS_KEY_PREFIX: prefix, AUTH_RATE_LIMIT: '100000', API_RATE_LIMIT: '1000000', PIN_PEPPER: 'b'.repeat(40), AUDIT_CHECKPOINT_KEY: 'c'.repeat(40),
-    BENCH_APPWRITE_ENDPOINT: emu.endpoint, BENCH_APPWRITE_PROJECT: emu.projectId, BENCH_APPWRITE_KEY: emu.apiKey,
-  });
-  servers.push(gateway.child);
-  const me = await (await fetch(`${gateway.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${appwriteJwt}` } })).text();
-  if (!me.includes(staff.userId)) throw new Error(`gateway did not authenticate: ${me}`);
-  const secret = randomBytes(32).toString('hex');
-  const peerToken = jwt.sign({ sub: staff.userId, role: 'manager' }, secret, { algorithm: 'HS256', expiresIn: 3600 });
-  const bare = await startServer('bench/servers/bare-hono.ts', { BENCH_BODY: me });
-  servers.push(bare.child);
-  const express = await startServer('bench/peers/express-gateway.ts', { BENCH_BODY: me, BENCH_SECRET: secret });
-  servers.push(express.child);
-
-  const p99: Record<string, number[]> = { gateway: [], bare: [], express: [] };
-  const errors: Record<string, number> = { gateway: 0, bare: 0, express: 0 };
-  const run = (name: string, url: string, token: string) => async () => {
-    const r = await load(url, token);
-    p99[name]!.push(r.p99);
-    errors[name]! += r.errors;
-    return r.rps;
+  const manager = await createBenchUser(stack.admin, { email: 'bench.manager@example.com', name: 'Bench Manager', role: 'manager', storeId: 'store-a' });
+  const target = await createStaff(stack.admin, 'pos', { email: 'bench.cashier@example.com', name: 'Bench Cashier', role: 'cashier', storeId: 'store-a', password: 'bench password 1' });
+  const gateway = await stack.startGateway();
+  const paths: Record<RouteName, string> = { me: '/api/v1/auth/me', user: `/api/v1/users/${target.userId}` };
+  const answer = async (url: string, token: string): Promise<string> => {
+    const r = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    const text = await r.text();
+    if (r.status !== 200) throw new Error(`${url} answered ${r.status}: ${text}`);
+    return text;
   };
-  await load(gateway.url, appwriteJwt); // warm-up: JIT and caches
-  const rps = await alternate(ROUNDS, { gateway: run('gateway', gateway.url, appwriteJwt), bare: run('bare', bare.url, appwriteJwt), express: run('express', express.url, peerToken) });
-  const g = figure(rps.gateway, 'req/s');
-  const b = figure(rps.bare, 'req/s');
-  const e = figure(rps.express, 'req/s');
+  const meBody = await answer(`${gateway.url}${paths.me}`, manager.jwt);
+  const userBody = await answer(`${gateway.url}${paths.user}`, manager.jwt);
+
+  const secret = randomBytes(32).toString('hex');
+  const peerToken = jwt.sign({ sub: manager.userId, role: 'manager', storeId: 'store-a' }, secret, { algorithm: 'HS256', expiresIn: 3600 });
+  const bare = await startServer('bench/servers/bare-hono.ts', { env: { BENCH_ME_BODY: meBody, BENCH_USER_BODY: userBody } });
+  const express = await startServer('bench/peers/express-gateway.ts', {
+    env: { BENCH_ME_BODY: meBody, BENCH_SECRET: secret, BENCH_APPWRITE_ENDPOINT: stack.appwrite.endpoint, BENCH_APPWRITE_PROJECT: stack.appwrite.projectId, BENCH_APPWRITE_KEY: stack.appwrite.apiKey },
+  });
+  const servers: Record<ServerName, { url: string; token: string }> = {
+    gateway: { url: gateway.url, token: manager.jwt },
+    bare: { url: bare.printed.url!, token: manager.jwt },
+    express: { url: express.printed.url!, token: peerToken },
+  };
+  stack.onStop(bare.child, express.child);
+
+  // Same answers, or no figures.
+  for (const route of ROUTES) {
+    const expected = JSON.parse(route === 'me' ? meBody : userBody) as unknown;
+    for (const s of SERVERS) {
+      const got = JSON.parse(await answer(`${servers[s].url}${paths[route]}`, servers[s].token)) as unknown;
+      if (!isDeepStrictEqual(got, expected)) throw new Error(`${s} answers ${paths[route]} differently:\n${JSON.stringify(got)}\nvs the gateway's\n${JSON.stringify(expected)}`);
+    }
+  }
+
+  const p99: Record<string, number[]> = {};
+  const errors: Record<string, number> = {};
+  const load = async (s: ServerName, route: RouteName, seconds: number) =>
+    autocannon({ url: `${servers[s].url}${paths[route]}`, connections: CONNECTIONS, duration: seconds, headers: { authorization: `Bearer ${servers[s].token}` } });
+  const variants = Object.fromEntries(
+    ROUTES.flatMap((route) => SERVERS.map((s) => [`${route}.${s}`, async () => {
+      const r = await load(s, route, SECONDS);
+      (p99[`${route}.${s}`] ??= []).push(r.latency.p99);
+      errors[`${route}.${s}`] = (errors[`${route}.${s}`] ?? 0) + r.errors + r.timeouts + r.non2xx;
+      return r.requests.average;
+    }] as const)),
+  ) as Record<`${RouteName}.${ServerName}`, () => Promise<number>>;
+  for (const route of ROUTES) for (const s of SERVERS) await load(s, route, Math.min(2, SECONDS)); // warm-up: JIT, caches, keep-alive pools
+  const rps = await alternate(ROUNDS, variants);
+
+  // jsonwebtoken HS256 verify, in process: string secret vs KeyObject, alternating half-second rounds.
+  const keyObject = createSecretKey(Buffer.from(secret));
+  const verifyRate = (key: string | ReturnType<typeof createSecretKey>) => async () => {
+    let n = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < 500) {
+      jwt.verify(peerToken, key, { algorithms: ['HS256'] });
+      n++;
+    }
+    return n / ((performance.now() - t0) / 1000);
+  };
+  const verify = await alternate(ROUNDS, { string: verifyRate(secret), keyObject: verifyRate(keyObject) });
+
+  const figures: Record<string, Figure> = {};
+  for (const route of ROUTES) {
+    for (const s of SERVERS) {
+      figures[`${route}.${s}.rps`] = figure(rps[`${route}.${s}`], 'req/s', `${PATH_TITLE[route]}: ${TITLE[s]}`);
+      figures[`${route}.${s}.p99`] = figure(p99[`${route}.${s}`]!, 'ms', `${PATH_TITLE[route]}: ${TITLE[s]}, p99 latency`);
+    }
+  }
+  figures['jwt.verify.string'] = figure(verify.string, 'verifications/s', 'jsonwebtoken HS256 verify, secret as a string');
+  figures['jwt.verify.keyObject'] = figure(verify.keyObject, 'verifications/s', 'jsonwebtoken HS256 verify, secret as a KeyObject');
+
+  const med = (route: RouteName, s: ServerName) => figures[`${route}.${s}.rps`]!.median;
+  const goals: Goal[] = ROUTES.flatMap((route): Goal[] => [
+    { issue: route === 'me' ? 5 : 10, text: `${PATH_TITLE[route]}: gateway ≥ 70% of the bare Hono route's req/s`, met: med(route, 'gateway') >= 0.7 * med(route, 'bare'), measured: `${Math.round((100 * med(route, 'gateway')) / med(route, 'bare'))}% (${Math.round(med(route, 'gateway'))} vs ${Math.round(med(route, 'bare'))} req/s)` },
+    { issue: 10, text: `${PATH_TITLE[route]}: gateway ≥ 2× the Express + jsonwebtoken peer's req/s`, met: med(route, 'gateway') >= 2 * med(route, 'express'), measured: `${(med(route, 'gateway') / med(route, 'express')).toFixed(2)}× (${Math.round(med(route, 'gateway'))} vs ${Math.round(med(route, 'express'))} req/s)` },
+  ]);
+  const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
+  goals.push({ issue: 10, text: 'no errors, timeouts or non-2xx answers in any round', met: errorCount === 0, measured: errorCount === 0 ? '0' : JSON.stringify(errors) });
+
   const file = writeResult({
     name: 'gateway',
-    method: `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} alternating rounds; each server in its own process; GET /api/v1/auth/me with a cached Appwrite JWT (gateway) vs the same JSON from a bare Hono route (limit) and from Express + jsonwebtoken + role middleware (peer)`,
-    figures: {
-      gatewayRps: g, bareHonoRps: b, expressPeerRps: e,
-      gatewayP99: figure(p99.gateway!, 'ms'), bareHonoP99: figure(p99.bare!, 'ms'), expressPeerP99: figure(p99.express!, 'ms'),
-    },
-    goals: [
-      { description: 'gateway ≥ 70% of the bare Hono route (issue 5)', met: g.median >= 0.7 * b.median, measured: `${Math.round((100 * g.median) / b.median)}%` },
-      { description: 'gateway ≥ 2× the Express + jsonwebtoken peer (issue 10)', met: g.median >= 2 * e.median, measured: `${(g.median / e.median).toFixed(2)}×` },
-      { description: 'no errors or non-2xx answers', met: errors.gateway === 0 && errors.bare === 0 && errors.express === 0, measured: JSON.stringify(errors) },
-    ],
+    method:
+      `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} rounds alternating over the six server × route combinations after one warm-up each; ` +
+      `each server in its own process, the Appwrite emulator in another, autocannon in the bench process. ` +
+      `Routes: GET /api/v1/auth/me (gateway: Appwrite JWT verified once and cached, actor and role resolved) and GET /api/v1/users/:id of a cashier in the caller's store (gateway: cached JWT, users:read and store scope checked by core/rbac on every request, the staff row got the gateway's way: Appwrite or its short-lived row cache). ` +
+      `Limit: bare Hono routes answering the same JSON with no middleware. Peer: Express 5 + jsonwebtoken HS256 (secret as a KeyObject) + a role middleware, users/:id reading the staff row from the same Appwrite on every request (the seed-plan style: no cache). ` +
+      `All three answered both routes with identical JSON before measuring. jsonwebtoken verify rates measured in the bench process, ${ROUNDS} alternating 500 ms rounds.`,
+    figures,
+    goals,
   });
-  process.stdout.write(`gateway ${Math.round(g.median)} req/s, bare ${Math.round(b.median)}, express ${Math.round(e.median)} → ${file}\n`);
+  process.stdout.write(`${ROUTES.map((route) => `${route}: ${SERVERS.map((s) => `${s} ${Math.round(med(route, s))}`).join(', ')} req/s`).join('; ')} → ${file}\n`);
 } finally {
-  for (const s of servers) s.kill('SIGTERM');
-  await emu.stop();
-  const c = await mysql.createConnection('mysql://root@127.0.0.1:3306');
-  await c.query(`DROP DATABASE IF EXISTS \`${db}\``);
-  await c.end();
+  await stack.stop();
 }
 process.exit(0);
