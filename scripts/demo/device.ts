@@ -10,32 +10,10 @@
 import { Account, AppwriteException, Client, ID, Permission, Query, Role, TablesDB, type Models } from 'appwrite';
 import { DemoFailure, DemoSetupError } from './errors.js';
 import { unreachable } from './http.js';
-
-/** The Web Storage API on a Map: what a browser or app runtime gives the SDK. */
-class DeviceStorage {
-  private readonly items = new Map<string, string>();
-  get length(): number {
-    return this.items.size;
-  }
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, String(value));
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-  clear(): void {
-    this.items.clear();
-  }
-  key(index: number): string | null {
-    return [...this.items.keys()][index] ?? null;
-  }
-}
+import { MemoryStorage } from '../lib/web-storage.js';
 
 interface WindowShim {
-  localStorage: DeviceStorage;
+  localStorage: MemoryStorage;
   // The SDK warns through window.console on every session ("using localStorage"): keep the demo quiet.
   console: Pick<Console, 'warn' | 'log' | 'error'>;
 }
@@ -58,7 +36,7 @@ export interface DeviceSession {
 
 /** One device (a till, a phone) with its own web SDK client and storage. */
 export class SdkDevice {
-  private readonly storage = new DeviceStorage();
+  private readonly storage = new MemoryStorage();
   private readonly client: Client;
   private readonly account: Account;
   private readonly tablesDB: TablesDB;

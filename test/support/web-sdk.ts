@@ -4,29 +4,9 @@
  * as `X-Fallback-Cookies` (the carrier Appwrite uses when cookies are not available).
  */
 import { Account, Client } from 'appwrite';
+import { MemoryStorage } from '../../scripts/lib/web-storage.js';
 
-/** A Map-backed implementation of the Web Storage API. */
-export class MemoryStorage {
-  private readonly items = new Map<string, string>();
-  get length(): number {
-    return this.items.size;
-  }
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, String(value));
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-  clear(): void {
-    this.items.clear();
-  }
-  key(index: number): string | null {
-    return [...this.items.keys()][index] ?? null;
-  }
-}
+export { MemoryStorage };
 
 export interface WebBrowser {
   client: Client;
