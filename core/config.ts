@@ -81,6 +81,10 @@ export const configSchema = z
     /** Entries older than this move to the compressed archive (PCI DSS 10.5.1: 3 months hot). */
     AUDIT_HOT_DAYS: int(1, 3650).default(90),
     AUDIT_ARCHIVE_DIR: z.string().min(1).default('.data/audit-archive'),
+    /** Where the `audit` function keeps entries, fsync'd, while MariaDB is down (written by its next execution). */
+    AUDIT_SPOOL_DIR: z.string().min(1).default('.data/audit-spool'),
+    /** Where the `mirror` function keeps dead letters while MariaDB is down (`npm run mirror:replay` ingests them). */
+    MIRROR_SPOOL_DIR: z.string().min(1).default('.data/mirror-spool'),
 
     /** Period of the embedded stack's mirror reconciliation, seconds (0 disables). */
     RECONCILE_INTERVAL_SECONDS: int(0, 86_400).default(300),

@@ -5,6 +5,7 @@
  */
 import type { ResolvedUser } from '../infra/actor-resolver.js';
 import type { Logger } from '../infra/logger.js';
+import type { HeaderBag } from './http.js';
 import type { Principal } from './principal.js';
 import type { GatewayServices } from './services.js';
 
@@ -20,5 +21,9 @@ export interface GatewayEnv {
     user: ResolvedUser | undefined;
     /** Services built once by the composition root; absent only in bare unit tests. */
     services: GatewayServices | undefined;
+    /** This answer's headers (security, CORS, request id, rate limit...), one plain object; see `http.ts`. */
+    headers: HeaderBag | undefined;
+    /** The answer built by `replyJson` from the header bag, if any (it needs no header copying). */
+    reply: Response | undefined;
   };
 }

@@ -12,6 +12,7 @@ import { OpenAPIHono, createRoute, z, type RouteConfig } from '@hono/zod-openapi
 import { AppError, ERROR_CODES } from '../core/errors.js';
 import type { GatewayEnv } from './env.js';
 import { guard } from './middleware/guard.js';
+import { CachedRouter } from './router.js';
 
 /** Who may call a route. */
 export type Access =
@@ -24,9 +25,13 @@ export type Access =
 
 export const ACCESS_EXTENSION = 'x-tillgate-access';
 
-/** Creates a sub-router whose validation failures throw {@link AppError} VALIDATION_FAILED. */
-export function createRouter(): OpenAPIHono<GatewayEnv> {
+/**
+ * Creates a router whose validation failures throw {@link AppError} VALIDATION_FAILED.
+ * @param options.cachedMatching the root app's setting: match results cached by path (`router.ts`).
+ */
+export function createRouter(options: { cachedMatching?: boolean } = {}): OpenAPIHono<GatewayEnv> {
   return new OpenAPIHono<GatewayEnv>({
+    ...(options.cachedMatching ? { router: new CachedRouter() } : {}),
     defaultHook: (result) => {
       if (!result.success) {
         const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
@@ -84,8 +89,9 @@ export function defineRoute<R extends Omit<RouteConfig, 'responses'> & { respons
   const own = config.middleware === undefined ? [] : Array.isArray(config.middleware) ? config.middleware : [config.middleware];
   return createRoute({
     ...config,
-    // The guard runs first, so no route handler or route middleware sees an unchecked caller.
-    middleware: [guard(access), ...own],
+    // The guard runs first, so no route handler or route middleware sees an unchecked caller
+    // (a public route has nothing to check, so it skips the extra dispatch).
+    middleware: access.kind === 'public' ? own : [guard(access), ...own],
     security,
     responses: { ...standardErrors(access), ...config.responses },
     [ACCESS_EXTENSION]: access.kind === 'permission' ? access.permission : access.kind,

@@ -9,7 +9,7 @@
  * epoch is unchanged (see `revocation-epochs.ts`). Only the JWT's SHA-256 is ever stored.
  * @module
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../core/errors.js';
@@ -40,6 +40,18 @@ export interface JwtVerifier {
    *   UPSTREAM_UNAVAILABLE (Appwrite unreachable), DEPENDENCY_UNAVAILABLE (Redis down on a miss).
    */
   verify(jwt: string): Promise<VerifiedJwt>;
+  /**
+   * The in-process answer for `jwt` when it needs no I/O (cached, unexpired, epoch known in
+   * process and unchanged), else undefined: then call {@link verify}. Lets the common request
+   * skip a promise. Optional for stand-ins that never verify (the pin-login function).
+   */
+  verifyCached?(jwt: string): VerifiedJwt | undefined;
+  /**
+   * True while a verification this verifier returned still holds without asking anyone: the
+   * JWT has not expired and the user's revocation epoch, known in process, is the one it was
+   * verified under. Optional like {@link verifyCached}.
+   */
+  isCurrent?(verified: VerifiedJwt): boolean;
   /** Drops a JWT from both caches (logout of this session). */
   forget(jwtHash: string): Promise<void>;
 }
@@ -98,20 +110,32 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     };
   }
 
-  return {
-    async verify(jwt) {
-      const claims = claimsOf(jwt);
-      if (claims.exp * 1000 <= now()) throw unauthenticated('The token has expired.');
-      const jwtHash = createHash('sha256').update(jwt).digest('hex');
+  const isCurrent = (e: Entry): boolean => e.expiresAt > now() && e.epoch === options.epochs.known(e.userId);
 
+  return {
+    verifyCached(jwt) {
+      const hit = local.get(hash('sha256', jwt, 'hex'));
+      return hit && isCurrent(hit) ? hit : undefined;
+    },
+    isCurrent: (verified) => isCurrent(verified as Entry),
+    async verify(jwt) {
+      // Hash first: a cache hit needs neither the claims parsed nor anything but the entry.
+      // (crypto.hash: the one-shot SHA-256, without a Hash object per call.)
+      const jwtHash = hash('sha256', jwt, 'hex');
       const hit = local.get(jwtHash);
       if (hit) {
+        if (hit.expiresAt <= now()) {
+          local.delete(jwtHash);
+          throw unauthenticated('The token has expired.');
+        }
         const epoch = options.epochs.known(hit.userId) ?? (await options.epochs.current(hit.userId));
-        if (hit.epoch === epoch && hit.expiresAt > now()) return hit;
+        if (hit.epoch === epoch) return hit;
         // Epoch moved (a revocation for this user): ask Appwrite again, which refuses the JWT of
         // an ended session while the user's other sessions stay valid.
         local.delete(jwtHash);
       }
+      const claims = claimsOf(jwt);
+      if (claims.exp * 1000 <= now()) throw unauthenticated('The token has expired.');
 
       const cached = hit ? null : await options.redis.get(key('jwt', jwtHash)).catch(() => null);
       if (cached) {

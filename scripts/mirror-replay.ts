@@ -18,7 +18,7 @@ try {
   const pool = createPool(config.MARIADB_URL, 2);
   try {
     const catalog = await loadCatalog(pool, TABLES);
-    const report = await replayDeadLetters({ pool, catalog, spoolDir: values['spool-dir'] ?? process.env.MIRROR_SPOOL_DIR ?? '.data/mirror-spool' });
+    const report = await replayDeadLetters({ pool, catalog, spoolDir: values['spool-dir'] ?? config.MIRROR_SPOOL_DIR });
     process.stdout.write(`${JSON.stringify(report)}\n`);
     if (report.pending > 0) process.exitCode = 1;
   } finally {

@@ -34,16 +34,24 @@ import { canonicalJson } from '../../core/audit/canonical-json.js';
 import type { AuditEntryInput } from '../../core/audit/entry.js';
 import { AppError } from '../../core/errors.js';
 import type { AuditAppender } from '../../infra/audit/appender.js';
+import { drainAuditSpool, spoolAuditEntries } from '../../infra/audit/spool.js';
+import type { Logger } from '../../infra/logger.js';
 import type { ExecutionContext } from '../_runtime/define-function.js';
 
 export interface AuditFunctionResources {
   appender: AuditAppender;
   /** The audited Appwrite database (`pos`). */
   databaseId: string;
+  /** Where entries wait when MariaDB stays down (infra/audit/spool.ts). */
+  spoolDir: string;
+  /** How long one execution keeps retrying a failed append before spooling it, ms (default 8,000: inside the function's 15 s timeout). */
+  retryBudgetMs?: number;
+  log: Logger;
 }
 
 export interface AuditFunctionAnswer {
-  status: 'recorded' | 'duplicate' | 'ignored';
+  /** `spooled`: MariaDB stayed down; the entry waits in the spool and is written by a later execution. */
+  status: 'recorded' | 'duplicate' | 'ignored' | 'spooled';
   action?: string;
   seq?: number;
   reason?: string;
@@ -139,7 +147,25 @@ export function entryForEvent(eventName: string, payload: unknown, userId: strin
 export async function recordEvent(payload: unknown, resources: AuditFunctionResources, ctx: Pick<ExecutionContext, 'event' | 'userId' | 'log'>): Promise<AuditFunctionAnswer> {
   const entry = entryForEvent(ctx.event, payload, ctx.userId, resources.databaseId);
   if ('ignored' in entry) return { status: 'ignored', reason: entry.ignored };
-  const r = await resources.appender.append(entry);
-  ctx.log.debug({ action: entry.action, seq: r.seq, duplicate: r.duplicate }, 'external change audited');
-  return { status: r.duplicate ? 'duplicate' : 'recorded', action: entry.action, seq: r.seq };
+  // Entries an earlier execution had to spool go first, so the chain keeps their order.
+  await drainAuditSpool(resources.spoolDir, resources.appender, resources.log).catch(() => undefined);
+  const budget = resources.retryBudgetMs ?? 8000;
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await resources.appender.append(entry);
+      ctx.log.debug({ action: entry.action, seq: r.seq, duplicate: r.duplicate }, 'external change audited');
+      return { status: r.duplicate ? 'duplicate' : 'recorded', action: entry.action, seq: r.seq };
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== 'DEPENDENCY_UNAVAILABLE') throw e;
+      const delay = Math.min(2000, 100 * 2 ** (attempt - 1));
+      if (Date.now() - started + delay > budget) {
+        // Appwrite does not retry a failed event execution: keep the entry on disk instead.
+        await spoolAuditEntries(resources.spoolDir, [entry]);
+        ctx.log.warn({ action: entry.action, attempts: attempt, spoolDir: resources.spoolDir }, 'audit log unavailable; entry spooled');
+        return { status: 'spooled', action: entry.action };
+      }
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }

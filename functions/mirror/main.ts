@@ -19,11 +19,9 @@ import { createMirrorWriter } from '../../infra/mirror/writer.js';
 import { defineFunction, z } from '../_runtime/define-function.js';
 import { mirrorEvent } from './handler.js';
 
-/** Default spool folder for dead letters written while MariaDB is down (relative to the working directory). */
-export const DEFAULT_SPOOL_DIR = '.data/mirror-spool';
 
 export interface MirrorEntryOptions {
-  /** Spool folder (default `MIRROR_SPOOL_DIR` of the process, else {@link DEFAULT_SPOOL_DIR}). */
+  /** Spool folder (default: config `MIRROR_SPOOL_DIR`, `.data/mirror-spool`). */
   spoolDir?: string;
   /** Retry policy overrides (infra/mirror/retry.ts defaults: 10 attempts, at most 30 s). */
   retry?: Partial<BackoffPolicy>;
@@ -44,7 +42,7 @@ export function createMirrorEntry(options: MirrorEntryOptions = {}): FunctionHan
     setup: async (config, log) => {
       const pool = createPool(config.MARIADB_URL, options.poolSize ?? 4);
       const catalog = await loadCatalog(pool, TABLES, { assumeDeclaredOnFailure: true });
-      const spoolDir = options.spoolDir ?? process.env.MIRROR_SPOOL_DIR ?? DEFAULT_SPOOL_DIR;
+      const spoolDir = options.spoolDir ?? config.MIRROR_SPOOL_DIR;
       const writer = createMirrorWriter({
         pool,
         catalog,

@@ -8,6 +8,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError, toErrorEnvelope } from '../../core/errors.js';
 import type { GatewayEnv } from '../env.js';
+import { replyJson, setHeader } from '../http.js';
 
 function respond(c: Context<GatewayEnv>, err: unknown) {
   const requestId = c.get('requestId') ?? 'unknown';
@@ -15,8 +16,8 @@ function respond(c: Context<GatewayEnv>, err: unknown) {
   const log = c.get('log');
   if (status >= 500) log?.error({ err, code: body.error.code }, 'request failed');
   else log?.debug({ code: body.error.code }, 'request refused');
-  if (retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterSeconds))));
-  return c.json(body, status);
+  if (retryAfterSeconds !== undefined) setHeader(c, 'Retry-After', String(Math.max(1, Math.ceil(retryAfterSeconds))));
+  return replyJson(c, body, status);
 }
 
 /** Maps Hono's own exceptions (body limit, malformed JSON) to the envelope. */

@@ -7,12 +7,16 @@
  * - `terminal`: `Authorization: Terminal <id>:<secret>` → `c.var.principal` (kind terminal).
  * @module
  */
+import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../../core/errors.js';
 import { authorize, type Permission } from '../../core/rbac/index.js';
 import type { ResolvedUser } from '../../infra/actor-resolver.js';
+import type { VerifiedJwt } from '../../infra/jwt-verifier.js';
 import type { GatewayEnv } from '../env.js';
+import { requestHeader } from '../http.js';
+import type { UserPrincipal } from '../principal.js';
 import type { Access } from '../openapi.js';
 import type { GatewayServices } from '../services.js';
 
@@ -22,29 +26,79 @@ function services(c: Context<GatewayEnv>): GatewayServices {
   return s;
 }
 
+const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i;
+
 function bearer(c: Context<GatewayEnv>): string {
-  const h = c.req.header('authorization');
-  const m = h ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(h.trim()) : null;
+  const h = requestHeader(c, 'authorization');
+  const m = h ? BEARER.exec(h.trim()) : null;
   if (!m) throw new AppError('UNAUTHENTICATED', 'Send `Authorization: Bearer <Appwrite JWT>`.');
   return m[1]!;
 }
 
+// The principal of a verified JWT is built once per cached verification (the verifier and the
+// actor resolver hand out the same objects while nothing changes); read-only like them.
+const principals = new WeakMap<VerifiedJwt, UserPrincipal>();
+function principalOf(v: VerifiedJwt): UserPrincipal {
+  let p = principals.get(v);
+  if (!p) principals.set(v, (p = { kind: 'user', userId: v.userId, email: v.email, name: v.name, sessionId: v.sessionId, jwtHash: v.jwtHash, expiresAt: v.expiresAt }));
+  return p;
+}
+
 /** Resolves the bearer JWT into `c.var.user` and `c.var.principal`. */
 export async function authenticateUser(c: Context<GatewayEnv>): Promise<ResolvedUser> {
-  const user = await services(c).actors.resolve(bearer(c));
+  const actors = services(c).actors;
+  const jwt = bearer(c);
+  return signedIn(c, actors.resolveCached(jwt) ?? (await actors.resolve(jwt)));
+}
+
+function signedIn(c: Context<GatewayEnv>, user: ResolvedUser): ResolvedUser {
   c.set('user', user);
-  c.set('principal', { kind: 'user', userId: user.verified.userId, email: user.verified.email, name: user.verified.name, sessionId: user.verified.sessionId, jwtHash: user.verified.jwtHash, expiresAt: user.verified.expiresAt });
+  c.set('principal', principalOf(user.verified));
   return user;
 }
 
+// The caller last authenticated on each kept-alive connection, with the exact Authorization
+// header it sent. A connection's next request with the same header reuses it after the
+// in-process checks of ActorResolver.isCurrent (expiry, revocation epoch, profile, roles), which
+// skips hashing the JWT again (the largest cost left on an authenticated read). The entry lives
+// as long as the connection and is that connection's own credential; no other cache holds a JWT.
+const lastCaller = new WeakMap<object, { authorization: string; user: ResolvedUser }>();
+
+/** {@link authenticateUser} without a promise when everything is cached (the common request). */
+function authenticateUserFast(c: Context<GatewayEnv>): ResolvedUser | Promise<ResolvedUser> {
+  const actors = services(c).actors;
+  const authorization = requestHeader(c, 'authorization');
+  const connection = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket;
+  const last = connection ? lastCaller.get(connection) : undefined;
+  if (last && last.authorization === authorization && actors.isCurrent(last.user)) return signedIn(c, last.user);
+  const remember = (user: ResolvedUser) => {
+    if (connection && authorization !== undefined) lastCaller.set(connection, { authorization, user });
+    return signedIn(c, user);
+  };
+  const jwt = bearer(c);
+  const cached = actors.resolveCached(jwt);
+  return cached ? remember(cached) : actors.resolve(jwt).then(remember);
+}
+
 /**
- * Throws 403 unless the current user holds `permission` in `storeId` (store scoping).
- * @throws AppError INSUFFICIENT_PERMISSIONS with `details: { missing, reason }`.
+ * Refuses with 403 unless the current user holds `permission` in `storeId` (store scoping).
+ * `await` it: it returns a promise only when it has I/O to do (authenticating first, or
+ * recording a denial), so the common allowed case costs no promise.
+ * @throws AppError INSUFFICIENT_PERMISSIONS with `details: { missing, reason }` (as a rejection).
  */
-export async function requireInStore(c: Context<GatewayEnv>, permission: Permission, storeId: string | undefined): Promise<void> {
-  const user = c.get('user') ?? (await authenticateUser(c));
-  const d = authorize(user.actor, permission, { storeId });
-  if (d.allowed) return;
+export function requireInStore(c: Context<GatewayEnv>, permission: Permission, storeId: string | undefined): Promise<void> | undefined {
+  const user = c.get('user');
+  if (!user) return authenticateUser(c).then((u) => checkInStore(c, u, permission, storeId));
+  return checkInStore(c, user, permission, storeId);
+}
+
+/** The decision of {@link requireInStore}; synchronous (no promise) when allowed, the common case. */
+function checkInStore(c: Context<GatewayEnv>, user: ResolvedUser, permission: Permission, storeId: string | undefined): Promise<void> | undefined {
+  const d = authorize(user.actor, permission, storeId === undefined ? undefined : { storeId });
+  return d.allowed ? undefined : deny(c, user, permission, storeId, d);
+}
+
+async function deny(c: Context<GatewayEnv>, user: ResolvedUser, permission: Permission, storeId: string | undefined, d: Extract<ReturnType<typeof authorize>, { allowed: false }>): Promise<never> {
   await services(c).onDenied?.({ userId: user.actor.userId, permission, reason: d.reason, storeId, requestId: c.get('requestId'), route: `${c.req.method} ${c.req.routePath}` });
   const why = d.reason === 'STORE_SCOPE' ? `You have no rights in store ${storeId ?? ''}.` : d.reason === 'INACTIVE' ? 'Your account is deactivated.' : `Requires permission \`${permission}\`.`;
   throw new AppError('INSUFFICIENT_PERMISSIONS', why, { details: { missing: d.missing, reason: d.reason } });
@@ -59,21 +113,25 @@ export function guard(access: Access): MiddlewareHandler<GatewayEnv> {
       case 'session': {
         const verifier = services(c).verifier;
         if (!verifier) throw new AppError('INTERNAL', 'Authentication is not configured.');
-        const v = await verifier.verify(bearer(c));
-        c.set('principal', { kind: 'user', userId: v.userId, email: v.email, name: v.name, sessionId: v.sessionId, jwtHash: v.jwtHash, expiresAt: v.expiresAt });
+        c.set('principal', principalOf(await verifier.verify(bearer(c))));
         break;
       }
-      case 'authenticated':
-        await authenticateUser(c);
+      case 'authenticated': {
+        const user = authenticateUserFast(c);
+        if (user instanceof Promise) await user;
         break;
-      case 'permission':
-        await authenticateUser(c);
-        await requireInStore(c, access.permission as Permission, undefined);
+      }
+      case 'permission': {
+        const fast = authenticateUserFast(c);
+        const user = fast instanceof Promise ? await fast : fast;
+        const denied = checkInStore(c, user, access.permission as Permission, undefined);
+        if (denied) await denied;
         break;
+      }
       case 'terminal': {
         const terminals = services(c).terminals;
         if (!terminals) throw new AppError('INTERNAL', 'Terminal authentication is not configured.');
-        c.set('principal', await terminals.authenticate(c.req.header('authorization')));
+        c.set('principal', await terminals.authenticate(requestHeader(c, 'authorization')));
         break;
       }
     }

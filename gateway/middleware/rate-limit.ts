@@ -11,13 +11,14 @@
  * only by IP for PINs (tills share NAT with guest Wi-Fi), which is why PIN routes use lockout.
  * @module
  */
-import { getConnInfo } from '@hono/node-server/conninfo';
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../../core/errors.js';
 import type { GatewayEnv } from '../env.js';
+import { setHeader } from '../http.js';
 import type { GatewayMetrics } from '../metrics.js';
 
 export interface RateLimitRule {
@@ -36,11 +37,9 @@ export const apiLimit = (points: number): RateLimitRule => ({ name: 'api', point
 
 /** The client's address as the gateway sees it (the socket peer; put a trusted proxy in front for more). */
 export function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
+  // What @hono/node-server's getConnInfo(c).remote.address reads, without building its object.
+  const env = c.env as { server?: { incoming?: IncomingMessage }; incoming?: IncomingMessage } | undefined;
+  return (env?.server ?? env)?.incoming?.socket?.remoteAddress ?? 'unknown';
 }
 
 /**
@@ -54,7 +53,7 @@ export function rateLimit(redis: Redis, prefix: string, rule: RateLimitRule, met
     const who = rule.name === 'auth' ? `${clientAddress(c)}:${c.req.path}` : user?.kind === 'user' ? `u:${user.userId}` : `ip:${clientAddress(c)}`;
     try {
       const res = await limiter.consume(who, 1);
-      c.header('RateLimit-Remaining', String(res.remainingPoints));
+      setHeader(c, 'RateLimit-Remaining', String(res.remainingPoints));
     } catch (e) {
       if (e instanceof RateLimiterRes) {
         metrics.rateLimited.inc({ limiter: rule.name });

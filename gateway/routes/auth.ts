@@ -14,9 +14,11 @@ import { AppError } from '../../core/errors.js';
 import { lockoutError, passwordLoginPolicy, passwordLoginSubject } from '../../core/pin/lockout.js';
 import { effectivePermissions } from '../../core/rbac/index.js';
 import type { Config } from '../../core/config.js';
+import type { ResolvedUser } from '../../infra/actor-resolver.js';
 import { isAppwriteError, isUpstreamDown, toAppError } from '../../infra/appwrite.js';
 import { audit, auditQuietly } from '../audit.js';
 import type { GatewayEnv } from '../env.js';
+import { replyJsonText } from '../http.js';
 import type { UserPrincipal } from '../principal.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { createRouter, defineRoute, z } from '../openapi.js';
@@ -96,6 +98,18 @@ const revokeMany = defineRoute({ kind: 'session' }, {
   responses: { 200: { description: 'Revoked', content: { 'application/json': { schema: RevokedResponse } } } },
 });
 
+/** The body of `GET /auth/me`. */
+function meView({ verified, profile, actor }: ResolvedUser) {
+  return {
+    user: { id: verified.userId, email: verified.email, name: verified.name, labels: verified.labels },
+    sessionId: verified.sessionId ?? null,
+    staff: profile,
+    role: { name: actor.role.name, title: actor.role.title, level: actor.role.level },
+    stores: actor.global && actor.role.mayBeGlobal ? ['*'] : [...actor.storeIds],
+    permissions: effectivePermissions(actor),
+  };
+}
+
 /** Auth routes. `config` supplies the lockout policy; `metrics` counts lockouts. */
 export function authRoutes(config: Pick<Config, 'LOGIN_MAX_FAILURES' | 'LOGIN_LOCKOUT_SECONDS'>, metrics: GatewayMetrics): OpenAPIHono<GatewayEnv> {
   const app = createRouter();
@@ -172,19 +186,14 @@ export function authRoutes(config: Pick<Config, 'LOGIN_MAX_FAILURES' | 'LOGIN_LO
     return c.body(null, 204);
   });
 
+  // The answer depends only on the resolved user, which the actor resolver keeps (same object)
+  // while the JWT, profile and role registry are unchanged: serialize it once per resolved user.
+  const meBodies = new WeakMap<ResolvedUser, string>();
   app.openapi(me, (c) => {
-    const { verified, profile, actor } = c.get('user')!;
-    return c.json(
-      {
-        user: { id: verified.userId, email: verified.email, name: verified.name, labels: verified.labels },
-        sessionId: verified.sessionId ?? null,
-        staff: profile,
-        role: { name: actor.role.name, title: actor.role.title, level: actor.role.level },
-        stores: actor.global && actor.role.mayBeGlobal ? ['*'] : [...actor.storeIds],
-        permissions: effectivePermissions(actor),
-      },
-      200,
-    );
+    const user = c.get('user')!;
+    let body = meBodies.get(user);
+    if (body === undefined) meBodies.set(user, (body = JSON.stringify(meView(user))));
+    return replyJsonText<ReturnType<typeof meView>, 200>(c, body, 200);
   });
 
   app.openapi(listSessions, async (c) => {

@@ -5,6 +5,7 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { GatewayEnv } from '../env.js';
+import { replyJson } from '../http.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { createRouter, defineRoute, z } from '../openapi.js';
 
@@ -77,13 +78,13 @@ function isDetails(v: unknown): v is Record<string, unknown> {
 /** @param checks named probes, e.g. `{ appwrite, mariadb, redis }`. */
 export function healthRoutes(checks: Record<string, HealthCheck>, metrics: GatewayMetrics): OpenAPIHono<GatewayEnv> {
   const app = createRouter();
-  app.openapi(live, (c) => c.json({ status: 'live' as const }, 200));
+  app.openapi(live, (c) => replyJson(c, { status: 'live' as const }, 200));
   app.openapi(ready, async (c) => {
     const names = Object.keys(checks);
     const results = await Promise.all(names.map((n) => probe(checks[n]!)));
     const out = Object.fromEntries(names.map((n, i) => [n, results[i]!]));
     const ok = results.every((r) => r.status === 'up');
-    return ok ? c.json({ status: 'ready' as const, checks: out }, 200) : c.json({ status: 'not_ready' as const, checks: out }, 503);
+    return ok ? replyJson(c, { status: 'ready' as const, checks: out }, 200) : replyJson(c, { status: 'not_ready' as const, checks: out }, 503);
   });
   app.openapi(metricsRoute, async (c) => {
     c.header('Content-Type', metrics.registry.contentType);

@@ -61,6 +61,8 @@ export function pinLoginRoutes(metrics: GatewayMetrics): OpenAPIHono<GatewayEnv>
       pin,
       staffId,
     );
+    // The staff row now has a new lastLoginAt: drop this gateway's cached copy (infra/actor-resolver.ts).
+    s.actors.forgetStaff(result.userId);
     return c.json(result, 200);
   });
   return app;

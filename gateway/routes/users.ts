@@ -9,16 +9,18 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Query } from 'node-appwrite';
 import { AppError } from '../../core/errors.js';
 import { checkUserChange, isGlobalActor } from '../../core/rbac/index.js';
+import type { StaffRow } from '../../infra/actor-resolver.js';
 import { isAppwriteError, toAppError } from '../../infra/appwrite.js';
 import { createStaff, deleteStaff, setStaffActive, updateStaff } from '../../infra/staff/directory.js';
 import { audit } from '../audit.js';
 import type { GatewayEnv } from '../env.js';
+import { replyJsonText } from '../http.js';
 import { requireInStore } from '../middleware/guard.js';
 import { createRouter, defineRoute } from '../openapi.js';
 import { accessOf, endStaffSessions, enforce, loadTarget, userServices } from './users-access.js';
 import { CreateUserBody, DeleteQuery, PasswordBody, StaffUser, StatusBody, UpdateUserBody, UserIdParam, UserList, UserListQuery } from './users-schemas.js';
 
-type Row = Record<string, unknown> & { $id: string; $createdAt: string };
+type Row = StaffRow;
 const view = (r: Row) => ({
   id: r.$id,
   email: String(r.email ?? ''),
@@ -75,6 +77,15 @@ async function rowOf(c: Parameters<typeof userServices>[0], id: string): Promise
   }
 }
 
+/** Awaits a write to `userId`'s staff row, then (even if it failed part way) drops this gateway's cached copies of it. */
+async function forgetting(s: ReturnType<typeof userServices>, userId: string, write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } finally {
+    s.actors.forgetStaff(userId);
+  }
+}
+
 export function userRoutes(): OpenAPIHono<GatewayEnv> {
   const app = createRouter();
 
@@ -99,10 +110,20 @@ export function userRoutes(): OpenAPIHono<GatewayEnv> {
     return c.json({ total: res.total, users, nextCursor: users.length === q.limit ? users[users.length - 1]!.id : null }, 200);
   });
 
+  // The hot read: the row comes from the resolver's short-lived cache (infra/actor-resolver.ts,
+  // dropped on this gateway's writes and on epoch moves) and its answer is serialized once per
+  // cached row; the store check runs on every request.
+  const views = new WeakMap<StaffRow, string>();
   app.openapi(get, async (c) => {
-    const row = await rowOf(c, c.req.valid('param').id);
-    await requireInStore(c, 'users:read', String(row.storeId));
-    return c.json(view(row), 200);
+    const { id } = c.req.valid('param');
+    const actors = userServices(c).actors;
+    const row = actors.cachedStaffRow(id) ?? (await actors.readStaffRow(id));
+    if (!row) throw new AppError('NOT_FOUND', 'No staff member with this id.');
+    const denied = requireInStore(c, 'users:read', String(row.storeId));
+    if (denied) await denied;
+    let body = views.get(row);
+    if (body === undefined) views.set(row, (body = JSON.stringify(view(row))));
+    return replyJsonText<ReturnType<typeof view>, 200>(c, body, 200);
   });
 
   app.openapi(create, async (c) => {
@@ -122,7 +143,7 @@ export function userRoutes(): OpenAPIHono<GatewayEnv> {
     const nextRole = body.role ?? profile.role;
     const nextStore = body.storeId ?? profile.storeId;
     await enforce(c, checkUserChange(c.get('user')!.actor, { action: 'update', target: managed, next: accessOf(c, nextRole, nextStore) }), id);
-    await updateStaff(s.appwrite, s.databaseId, id, profile, body);
+    await forgetting(s, id, updateStaff(s.appwrite, s.databaseId, id, profile, body));
     const accessChanged = nextRole !== profile.role || nextStore !== profile.storeId;
     // A new role or store takes effect at once: end terminal and Appwrite sessions, bump the epoch.
     if (accessChanged) await endStaffSessions(s, id, 'revoked');
@@ -140,7 +161,7 @@ export function userRoutes(): OpenAPIHono<GatewayEnv> {
     const { active } = c.req.valid('json');
     const { profile, managed } = await loadTarget(c, id);
     await enforce(c, checkUserChange(c.get('user')!.actor, { action: active ? 'reactivate' : 'deactivate', target: managed }), id);
-    await setStaffActive(s.appwrite, s.databaseId, id, active);
+    await forgetting(s, id, setStaffActive(s.appwrite, s.databaseId, id, active));
     if (!active) await endStaffSessions(s, id, 'revoked');
     else await s.epochs!.bump(id);
     await audit(c, { action: active ? 'user.status_changed' : 'user.deactivated', outcome: 'success', reason: active ? 'reactivated' : 'deactivated', target: { type: 'user', id }, storeId: profile.storeId, changes: { active: { before: profile.isActive, after: active } } });
@@ -153,8 +174,7 @@ export function userRoutes(): OpenAPIHono<GatewayEnv> {
     const hard = c.req.valid('query').hard === 'true';
     const { profile, managed } = await loadTarget(c, id);
     await enforce(c, checkUserChange(c.get('user')!.actor, { action: hard ? 'hard-delete' : 'delete', target: managed }), id);
-    if (hard) await deleteStaff(s.appwrite, s.databaseId, id);
-    else await setStaffActive(s.appwrite, s.databaseId, id, false);
+    await forgetting(s, id, hard ? deleteStaff(s.appwrite, s.databaseId, id) : setStaffActive(s.appwrite, s.databaseId, id, false));
     await s.epochs!.bump(id);
     await audit(c, { action: hard ? 'user.deleted' : 'user.deactivated', outcome: 'success', reason: hard ? 'erased by a SuperAdmin' : 'deleted (deactivated)', target: { type: 'user', id }, storeId: profile.storeId });
     return c.body(null, 204);
