@@ -65,14 +65,31 @@ export function functionEnv(emu: Emulator, endpoint: string, fn: RegisteredFunct
  * Creates the `x-appwrite-key` of one execution: exactly the function's scopes, expiring after
  * timeout + 60 s (Appwrite's dynamic keys). Expired execution keys are purged on the way.
  */
+/** Execution keys minted by each emulator, oldest first, so expired ones are purged without scanning every API key. */
+const mintedKeys = new WeakMap<Emulator, { digest: string; expireMs: number }[]>();
+
 function mintExecutionKey(emu: Emulator, fn: RegisteredFunction, executionId: string, timeoutSeconds: number): string {
   const now = Date.now();
-  for (const [digest, key] of emu.state.apiKeys) {
-    if (key.name.startsWith(EXECUTION_KEY_PREFIX) && key.expire !== null && Date.parse(key.expire) <= now) emu.state.apiKeys.delete(digest);
+  let minted = mintedKeys.get(emu);
+  if (!minted) {
+    // First execution of this emulator: execution keys restored from the data file are scanned once.
+    minted = [];
+    for (const [digest, key] of emu.state.apiKeys) {
+      if (key.name.startsWith(EXECUTION_KEY_PREFIX) && key.expire !== null) minted.push({ digest, expireMs: Date.parse(key.expire) });
+    }
+    minted.sort((a, b) => a.expireMs - b.expireMs);
+    mintedKeys.set(emu, minted);
   }
+  // Keys expire in minting order for equal timeouts; a longer-lived key at the head only delays the purge of later ones.
+  let expired = 0;
+  while (expired < minted.length && minted[expired]!.expireMs <= now) emu.state.apiKeys.delete(minted[expired++]!.digest);
+  if (expired > 0) minted.splice(0, expired);
   const secret = emu.createApiKey(`${EXECUTION_KEY_PREFIX}${fn.def.$id}:${executionId}`, fn.def.scopes ?? []);
-  const record = emu.state.apiKeys.get(sha256(secret));
-  if (record) record.expire = isoNow(now + (timeoutSeconds + 60) * 1000);
+  const digest = sha256(secret);
+  const record = emu.state.apiKeys.get(digest);
+  const expireMs = now + (timeoutSeconds + 60) * 1000;
+  if (record) record.expire = isoNow(expireMs);
+  minted.push({ digest, expireMs });
   return secret;
 }
 

@@ -53,6 +53,24 @@ export async function createStaff(appwrite: AppwriteAdmin, databaseId: string, s
     throw toAppError(e, 'user');
   }
   try {
+    return await attachStaffProfile(appwrite, databaseId, userId, s);
+  } catch (e) {
+    await appwrite.users.delete({ userId }).catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * The second half of {@link createStaff} for an Appwrite user that already exists: sets the
+ * user's labels (role and store), creates the `staff` row (`$id` = user id, readable by the user
+ * itself) and blocks the user when `isActive` is false. Importers use it to finish a staff member
+ * whose run stopped between creating the user and writing the profile. Nothing is undone on
+ * failure (the user is not this function's to delete).
+ * @throws AppError CONFLICT (a profile with this id exists), VALIDATION_FAILED, NOT_FOUND (no such
+ *   user), UPSTREAM_UNAVAILABLE.
+ */
+export async function attachStaffProfile(appwrite: AppwriteAdmin, databaseId: string, userId: string, s: Omit<NewStaff, 'userId' | 'password' | 'legacyHash'>): Promise<StaffRecord> {
+  try {
     const labels = labelsFor({ role: s.role, storeIds: [s.storeId] });
     await appwrite.users.updateLabels({ userId, labels });
     const profile = await appwrite.tablesDB.createRow({
@@ -74,7 +92,6 @@ export async function createStaff(appwrite: AppwriteAdmin, databaseId: string, s
     if (s.isActive === false) await appwrite.users.updateStatus({ userId, status: false });
     return { userId, labels, profile };
   } catch (e) {
-    await appwrite.users.delete({ userId }).catch(() => undefined);
     throw e instanceof AppError ? e : toAppError(e, 'staff profile');
   }
 }
