@@ -16,7 +16,7 @@ import { parseConfig, type Config } from '../../core/config.js';
 import { AppError, toErrorEnvelope } from '../../core/errors.js';
 import type { FunctionContext, FunctionHandler, FunctionResult } from '../../core/function-runtime.js';
 import { createAppwriteAdmin, type AppwriteAdmin } from '../../infra/appwrite.js';
-import { REDACT_PATHS, type Logger } from '../../infra/logger.js';
+import { LOG_FORMATTERS, type Logger } from '../../infra/logger.js';
 
 export type Trigger = 'http' | 'event' | 'schedule';
 
@@ -51,7 +51,7 @@ export interface FunctionDefinition<I, R, O> {
 
 function loggerFor(context: FunctionContext, level: string): Logger {
   return pino(
-    { level, base: undefined, redact: { paths: [...REDACT_PATHS], censor: '[REDACTED]' }, formatters: { level: (label) => ({ level: label }) } },
+    { level, base: undefined, formatters: LOG_FORMATTERS },
     { write: (line: string) => (/"level":"(error|fatal)"/.test(line) ? context.error(line.trimEnd()) : context.log(line.trimEnd())) },
   );
 }
