@@ -171,17 +171,37 @@ export function addStats(delta: StatsDelta, result: ApplyResult, committedAtMs: 
   for (const ev of result.skipped) get(ev.operation).skipped++;
 }
 
-/** Adds `delta` to `mirror_stats` (one statement, autocommit) and clears it. */
+/**
+ * Adds `delta` to `mirror_stats` (one statement, autocommit) and clears it. Counts added to
+ * `delta` meanwhile stay for the next flush; when the statement fails (a deadlock between
+ * writers flushing at once, MariaDB down) the counts go back into `delta`, so none is lost.
+ * @throws the mysql2 error (after restoring the counts).
+ */
 export async function flushStats(db: Pool | PoolConnection, delta: StatsDelta): Promise<void> {
   if (delta.size === 0) return;
-  const tuples = [...delta].map(([op, s]) => [op, s.applied, s.skipped, s.at, s.lag]);
+  const taken = [...delta];
   delta.clear();
-  await db.query(
-    `INSERT INTO mirror_stats (operation, applied, skipped, last_applied_at, last_lag_ms) VALUES ?
-     ON DUPLICATE KEY UPDATE applied = applied + VALUES(applied), skipped = skipped + VALUES(skipped),
-       last_applied_at = COALESCE(VALUES(last_applied_at), last_applied_at), last_lag_ms = COALESCE(VALUES(last_lag_ms), last_lag_ms)`,
-    [tuples],
-  );
+  const tuples = taken.map(([op, s]) => [op, s.applied, s.skipped, s.at, s.lag]);
+  try {
+    await db.query(
+      `INSERT INTO mirror_stats (operation, applied, skipped, last_applied_at, last_lag_ms) VALUES ?
+       ON DUPLICATE KEY UPDATE applied = applied + VALUES(applied), skipped = skipped + VALUES(skipped),
+         last_applied_at = COALESCE(VALUES(last_applied_at), last_applied_at), last_lag_ms = COALESCE(VALUES(last_lag_ms), last_lag_ms)`,
+      [tuples],
+    );
+  } catch (e) {
+    for (const [op, s] of taken) {
+      const cur = delta.get(op);
+      if (!cur) delta.set(op, s);
+      else {
+        cur.applied += s.applied;
+        cur.skipped += s.skipped;
+        cur.at ??= s.at;
+        cur.lag ??= s.lag;
+      }
+    }
+    throw e;
+  }
 }
 
 /**

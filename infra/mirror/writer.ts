@@ -87,10 +87,28 @@ export function createMirrorWriter(options: MirrorWriterOptions): MirrorWriter {
     }
   };
 
+  /**
+   * Saves the counters (at most every second unless `force`). A failed save keeps them
+   * (flushStats restores them): deadlocks between lanes flushing at once are retried at once,
+   * anything else is retried by a timer, so counts are late at worst, never lost.
+   */
   async function saveStats(force: boolean): Promise<void> {
     if (stats.size === 0 || (!force && Date.now() - statsFlushedAt < 1000)) return;
     statsFlushedAt = Date.now();
-    await flushStats(pool, stats).catch((e: unknown) => log.warn({ err: e }, 'mirror stats not saved'));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await flushStats(pool, stats);
+        return;
+      } catch (e) {
+        if (attempt < 3 && isTransientDbError(e)) {
+          await sleep(5 * attempt);
+          continue;
+        }
+        log.warn({ err: e }, 'mirror stats not saved yet; will retry');
+        setTimeout(() => void saveStats(true), 1000).unref();
+        return;
+      }
+    }
   }
 
   async function deadLetter(items: Item[], error: (i: Item) => string): Promise<void> {
