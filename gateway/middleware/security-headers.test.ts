@@ -13,4 +13,12 @@ describe('security headers', () => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res.headers.get(name), name).toBe(value);
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
+
+  it('tell browsers and proxies never to store or frame an API answer (OWASP REST Security Cheat Sheet)', async () => {
+    const res = await app.request('/health/live');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
 });
