@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from './processes.js';
 
 const ENTRY = fileURLToPath(new URL('./gateway-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -81,10 +82,7 @@ export async function startGatewayProcess(env: Record<string, string>, options: 
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       const c = child;
       child = undefined;
-      if (!c || c.exitCode !== null || c.signalCode !== null) return;
-      const exited = new Promise<void>((r) => c.once('exit', () => r()));
-      c.kill(signal);
-      await exited;
+      await stopChild(c, signal);
     },
   };
 }

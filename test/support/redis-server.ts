@@ -4,21 +4,8 @@
  * shared Redis on 6379 is never touched.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-
-/** A free TCP port on 127.0.0.1 (the OS picks it; closed again before returning). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, stopChild } from './processes.js';
 
 export interface OwnRedis {
   port: number;
@@ -69,10 +56,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const stop = async (signal: NodeJS.Signals = 'SIGKILL') => {
     const c = child;
     child = undefined;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise<void>((r) => c.once('exit', () => r()));
-    c.kill(signal);
-    await exited;
+    await stopChild(c, signal);
   };
 
   await start();
