@@ -61,10 +61,17 @@ export function createPool(url: string, size = 10): Pool {
   });
 }
 
-/** Runs `fn` in a transaction: commit on success, rollback on any error (rethrown). */
-export async function withTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+/** Isolation levels a transaction may ask for (MariaDB `SET TRANSACTION ISOLATION LEVEL`). */
+export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
+
+/**
+ * Runs `fn` in a transaction: commit on success, rollback on any error (rethrown).
+ * @param isolation for this transaction only; default: the server's (REPEATABLE READ).
+ */
+export async function withTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
   const conn = await pool.getConnection();
   try {
+    if (isolation) await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolation}`);
     await conn.beginTransaction();
     const out = await fn(conn);
     await conn.commit();

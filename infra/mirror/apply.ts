@@ -22,7 +22,7 @@ import type { RowDataPacket } from 'mysql2';
 import { compareVersions, type MirrorEvent, type MirrorOperation, type MirrorVersion } from '../../core/mirror/events.js';
 import { mapRow, MirrorMappingError, type SqlValue } from '../../core/mirror/map-row.js';
 import { stripSecrets } from '../../core/mirror/schema.js';
-import type { Pool, PoolConnection } from '../mariadb.js';
+import { withTransaction, type Pool, type PoolConnection } from '../mariadb.js';
 import type { CatalogEntry, MirrorCatalog } from './catalog.js';
 
 export interface ApplyResult {
@@ -237,18 +237,6 @@ export async function applyChanges(conn: PoolConnection, catalog: MirrorCatalog,
  * exist (no gap locks), so concurrent batches on different rows do not deadlock on the gaps
  * between ids; the SQL guard of the upsert covers a row another writer inserts meanwhile.
  */
-export async function mirrorTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
-  const conn = await pool.getConnection();
-  try {
-    await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-    await conn.beginTransaction();
-    const out = await fn(conn);
-    await conn.commit();
-    return out;
-  } catch (e) {
-    await conn.rollback().catch(() => undefined);
-    throw e;
-  } finally {
-    conn.release();
-  }
+export function mirrorTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  return withTransaction(pool, fn, 'READ COMMITTED');
 }
