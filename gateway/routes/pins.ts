@@ -21,9 +21,9 @@ import { sessionEnder } from '../../infra/pin/pin-login.js';
 import { setPin } from '../../infra/staff/credentials.js';
 import { audit } from '../audit.js';
 import type { GatewayEnv } from '../env.js';
-import { requireInStore } from '../middleware/guard.js';
 import type { TerminalPrincipal } from '../principal.js';
 import { createRouter, defineRoute, z } from '../openapi.js';
+import { loadTerminalInStore } from './terminal-access.js';
 import { endStaffSessions, enforce, loadTarget, userServices, type UserServices } from './users-access.js';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/);
@@ -104,14 +104,7 @@ export function pinRoutes(): OpenAPIHono<GatewayEnv> {
   app.openapi(unlockTerminal, async (c) => {
     const s = userServices(c);
     const { id: terminalId } = c.req.valid('param');
-    let row: Record<string, unknown>;
-    try {
-      row = (await s.appwrite.tablesDB.getRow({ databaseId: s.databaseId, tableId: 'terminals', rowId: terminalId })) as unknown as Record<string, unknown>;
-    } catch (e) {
-      if (isAppwriteError(e, 'row_not_found')) throw new AppError('NOT_FOUND', 'No such terminal.');
-      throw toAppError(e, 'terminal');
-    }
-    await requireInStore(c, 'terminals:unlock', String(row.storeId));
+    const row = await loadTerminalInStore(c, terminalId, 'terminals:unlock');
     const r = await s.lockout!.unlock(terminalPinSubject(terminalId));
     await audit(c, { action: 'terminal.unlocked', outcome: 'success', reason: r.wasLocked ? 'PIN pad lock cleared' : 'was not locked', target: { type: 'terminal', id: terminalId }, storeId: String(row.storeId), terminalId, metadata: { clearedFailures: r.clearedFailures } });
     return c.json({ subject: 'terminal_pin', wasLocked: r.wasLocked, clearedFailures: r.clearedFailures }, 200);

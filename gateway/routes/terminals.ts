@@ -10,12 +10,13 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Query } from 'node-appwrite';
 import { AppError } from '../../core/errors.js';
 import { isGlobalActor } from '../../core/rbac/index.js';
-import { isAppwriteError, toAppError } from '../../infra/appwrite.js';
+import { toAppError } from '../../infra/appwrite.js';
 import { createTerminal, secretDigest } from '../../infra/staff/terminals.js';
 import { audit, auditQuietly } from '../audit.js';
 import type { GatewayEnv } from '../env.js';
 import { requireInStore } from '../middleware/guard.js';
 import { createRouter, defineRoute, z } from '../openapi.js';
+import { loadTerminalInStore } from './terminal-access.js';
 import { userServices } from './users-access.js';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/);
@@ -102,14 +103,7 @@ export function terminalRoutes(): OpenAPIHono<GatewayEnv> {
     const s = userServices(c);
     const { id: terminalId } = c.req.valid('param');
     const { status } = c.req.valid('json');
-    let row: Record<string, unknown>;
-    try {
-      row = (await s.appwrite.tablesDB.getRow({ databaseId: s.databaseId, tableId: 'terminals', rowId: terminalId })) as unknown as Record<string, unknown>;
-    } catch (e) {
-      if (isAppwriteError(e, 'row_not_found')) throw new AppError('NOT_FOUND', 'No such terminal.');
-      throw toAppError(e, 'terminal');
-    }
-    await requireInStore(c, 'terminals:disable', String(row.storeId));
+    const row = await loadTerminalInStore(c, terminalId, 'terminals:disable');
     if (row.status === 'pending') throw new AppError('TERMINAL_NOT_ENROLLED', 'Enroll the terminal first.');
     const updated = await s.appwrite.tablesDB.updateRow({ databaseId: s.databaseId, tableId: 'terminals', rowId: terminalId, data: { status } });
     c.get('services')!.forgetTerminal?.(terminalId);
@@ -117,24 +111,12 @@ export function terminalRoutes(): OpenAPIHono<GatewayEnv> {
     return c.json(view(updated as unknown as Record<string, unknown>), 200);
   });
 
-  const loadTerminal = async (c: Parameters<typeof userServices>[0], terminalId: string, permission: 'terminals:enroll') => {
-    const s = userServices(c);
-    let row: Record<string, unknown>;
-    try {
-      row = (await s.appwrite.tablesDB.getRow({ databaseId: s.databaseId, tableId: 'terminals', rowId: terminalId })) as unknown as Record<string, unknown>;
-    } catch (e) {
-      if (isAppwriteError(e, 'row_not_found')) throw new AppError('NOT_FOUND', 'No such terminal.');
-      throw toAppError(e, 'terminal');
-    }
-    await requireInStore(c, permission, String(row.storeId));
-    return row;
-  };
 
   app.openapi(update, async (c) => {
     const s = userServices(c);
     const { id: terminalId } = c.req.valid('param');
     const body = c.req.valid('json');
-    const row = await loadTerminal(c, terminalId, 'terminals:enroll');
+    const row = await loadTerminalInStore(c, terminalId, 'terminals:enroll');
     const updated = await s.appwrite.tablesDB.updateRow({ databaseId: s.databaseId, tableId: 'terminals', rowId: terminalId, data: body });
     c.get('services')!.forgetTerminal?.(terminalId);
     await audit(c, { action: 'terminal.renamed', outcome: 'success', reason: 'terminal updated', target: { type: 'terminal', id: terminalId }, storeId: String(row.storeId), terminalId, changes: Object.fromEntries(Object.entries(body).map(([k, v]) => [k, { before: row[k] ?? null, after: v }])) });
@@ -144,7 +126,7 @@ export function terminalRoutes(): OpenAPIHono<GatewayEnv> {
   app.openapi(rotate, async (c) => {
     const s = userServices(c);
     const { id: terminalId } = c.req.valid('param');
-    const row = await loadTerminal(c, terminalId, 'terminals:enroll');
+    const row = await loadTerminalInStore(c, terminalId, 'terminals:enroll');
     if (row.status === 'pending') throw new AppError('TERMINAL_NOT_ENROLLED', 'Enroll the terminal first.');
     const secret = randomBytes(32).toString('base64url');
     await s.appwrite.tablesDB.updateRow({ databaseId: s.databaseId, tableId: 'terminals', rowId: terminalId, data: { credentialHash: secretDigest(secret) } });

@@ -8,7 +8,8 @@ import { Query } from 'node-appwrite';
 import { AppError } from '../../core/errors.js';
 import type { ManagementResult, ManagedUser, UserAccess } from '../../core/rbac/index.js';
 import type { StaffProfile } from '../../infra/actor-resolver.js';
-import { toAppError, type AppwriteAdmin } from '../../infra/appwrite.js';
+import type { AppwriteAdmin } from '../../infra/appwrite.js';
+import { sessionEnder } from '../../infra/pin/pin-login.js';
 import { auditQuietly } from '../audit.js';
 import type { GatewayEnv } from '../env.js';
 import type { GatewayServices } from '../services.js';
@@ -54,10 +55,7 @@ export async function endStaffSessions(s: UserServices, userId: string, reason: 
   const open = await s.appwrite.tablesDB.listRows({ databaseId: s.databaseId, tableId: 'terminal_sessions', queries: [Query.equal('userId', userId), Query.isNull('endedAt'), Query.limit(100)] });
   const now = new Date().toISOString();
   for (const r of open.rows) await s.appwrite.tablesDB.updateRow({ databaseId: s.databaseId, tableId: 'terminal_sessions', rowId: r.$id, data: { endedAt: now, endReason: reason } });
-  await s.appwrite.users.deleteSessions({ userId }).catch((e: unknown) => {
-    throw toAppError(e, 'sessions');
-  });
-  await s.epochs!.bump(userId);
+  await sessionEnder(s.appwrite, (id) => s.epochs!.bump(id))(userId);
   return open.total;
 }
 
