@@ -148,7 +148,8 @@ export async function recordEvent(payload: unknown, resources: AuditFunctionReso
   const entry = entryForEvent(ctx.event, payload, ctx.userId, resources.databaseId);
   if ('ignored' in entry) return { status: 'ignored', reason: entry.ignored };
   // Entries an earlier execution had to spool go first, so the chain keeps their order.
-  await drainAuditSpool(resources.spoolDir, resources.appender, resources.log).catch(() => undefined);
+  // A spool that cannot be drained yet stays for a later execution.
+  await drainAuditSpool(resources.spoolDir, resources.appender, resources.log).catch((err: unknown) => resources.log.warn({ err, spoolDir: resources.spoolDir }, 'audit spool not drained yet; kept for the next execution'));
   const budget = resources.retryBudgetMs ?? 8000;
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {

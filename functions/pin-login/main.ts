@@ -52,6 +52,9 @@ export default defineFunction({
         record: async (entry) => {
           await r.audit.append({ ...entry, requestId: ctx.executionId });
         },
+        recordQuietly: async (entry) => {
+          await r.audit.append({ ...entry, requestId: ctx.executionId }).catch((err: unknown) => ctx.log.error({ err, action: entry.action }, 'audit entry could not be stored'));
+        },
         endSessions: sessionEnder(ctx.appwrite, (userId) => bumpRevocationEpoch(r.redis, r.config.REDIS_KEY_PREFIX, userId)),
       },
       terminal,

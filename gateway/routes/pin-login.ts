@@ -11,7 +11,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.js';
 import { pinLogin, sessionEnder } from '../../infra/pin/pin-login.js';
-import { audit } from '../audit.js';
+import { audit, auditQuietly } from '../audit.js';
 import type { GatewayEnv } from '../env.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { TerminalPrincipal } from '../principal.js';
@@ -54,6 +54,7 @@ export function pinLoginRoutes(metrics: GatewayMetrics): OpenAPIHono<GatewayEnv>
       {
         appwrite: s.appwrite, databaseId: s.databaseId, lockout: s.lockout, hasher: pins.hasher, pepper: pins.pepper, tokenTtlSeconds: pins.tokenTtlSeconds, actors: s.actors,
         record: (entry) => audit(c, entry),
+        recordQuietly: (entry) => auditQuietly(c, entry),
         onLock: (kind) => metrics.lockouts.inc({ kind: kind === 'terminal_pin' ? 'pin_terminal' : 'pin_staff' }),
         endSessions: sessionEnder(s.appwrite, (userId) => s.epochs!.bump(userId)),
       },

@@ -4,8 +4,7 @@
  * lost"). Used by the `audit` function: Appwrite does not retry a failed event execution
  * (DESIGN.md), so an entry that still fails after the in-execution retries is appended to
  * `<dir>/audit-spool.jsonl` (one JSON entry input a line, fsync'd, mode 0600) and written to the
- * audit log by {@link drainAuditSpool} on a later execution, or by `npm run audit:verify`'s
- * start. Entries carry their `sourceEventKey` (or `id`), so the appender stores each once even
+ * audit log by {@link drainAuditSpool} at the start of the function's next execution. Entries carry their `sourceEventKey` (or `id`), so the appender stores each once even
  * when a drain is interrupted and repeated.
  * @module
  */
@@ -44,11 +43,12 @@ export async function spoolAuditEntries(dir: string, entries: readonly AuditEntr
 
 /**
  * Writes every spooled entry through `appender`, oldest first. The spool file is first renamed
- * to a claimed name, so concurrent drains never write the same file twice; a claimed file whose
- * drain failed part-way is put back and retried later (the entries already written are then
- * recognised as duplicates). Lines that are not JSON are kept in `<dir>/audit-spool.rejected`.
+ * to a claimed name, so new spooled entries never mix with a drain in progress; a claimed file whose
+ * drain failed part-way stays and is drained again by a later call (the entries already written
+ * are then recognised as duplicates, as they are when two drains read the same claimed file). Lines that are not JSON are kept in `<dir>/audit-spool.rejected`.
  * @returns entries written (`appended`) and recognised as already stored (`duplicates`).
- * @throws AppError DEPENDENCY_UNAVAILABLE when MariaDB is still down (the spool is kept).
+ * @throws AppError DEPENDENCY_UNAVAILABLE when MariaDB is still down (the claimed file is kept
+ *   and drained by a later call).
  */
 export async function drainAuditSpool(dir: string, appender: AuditAppender, log: Logger): Promise<{ appended: number; duplicates: number }> {
   let names: string[];
@@ -70,23 +70,18 @@ export async function drainAuditSpool(dir: string, appender: AuditAppender, log:
       }
     }
     const lines = (await readFile(claimed, 'utf8')).split('\n').filter((l) => l.trim() !== '');
-    try {
-      for (const line of lines) {
-        let entry: AuditEntryInput;
-        try {
-          entry = JSON.parse(line) as AuditEntryInput;
-        } catch {
-          const bad = await open(join(dir, 'audit-spool.rejected'), 'a', 0o600);
-          await bad.appendFile(`${line}\n`).finally(() => bad.close());
-          continue;
-        }
-        const r = await appender.append(entry);
-        if (r.duplicate) out.duplicates++;
-        else out.appended++;
+    for (const line of lines) {
+      let entry: AuditEntryInput;
+      try {
+        entry = JSON.parse(line) as AuditEntryInput;
+      } catch {
+        const bad = await open(join(dir, 'audit-spool.rejected'), 'a', 0o600);
+        await bad.appendFile(`${line}\n`).finally(() => bad.close());
+        continue;
       }
-    } catch (e) {
-      log.warn({ err: e, file: claimed }, 'audit spool not drained yet; kept for the next attempt');
-      throw e;
+      const r = await appender.append(entry);
+      if (r.duplicate) out.duplicates++;
+      else out.appended++;
     }
     await unlink(claimed).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e; // a concurrent drain finished the same claimed file

@@ -29,6 +29,11 @@ export interface PinLoginDeps {
   actors: Pick<ActorResolver, 'loadProfile' | 'actorOf'>;
   /** Appends an audit entry (the caller adds request id, IP, user agent). */
   record: (entry: AuditEntryInput) => Promise<void>;
+  /**
+   * Like `record`, for entries about a login that is refused anyway (wrong PIN, lock): never
+   * rejects, so the refusal still reaches the caller; a failure is logged by the implementation.
+   */
+  recordQuietly: (entry: AuditEntryInput) => Promise<void>;
   /** Called for each lock applied (metrics). */
   onLock?: (kind: LockoutKind) => void;
   /**
@@ -78,7 +83,7 @@ export async function pinLogin(d: PinLoginDeps, terminal: PinTerminal, pin: stri
   const terminalActor = { type: 'terminal' as const, id: terminal.terminalId };
   const where = { storeId: terminal.storeId, terminalId: terminal.terminalId };
   const failed = (reason: string, userId?: string) =>
-    d.record({ action: 'staff.pin_login_failed', outcome: 'failure', reason, actor: terminalActor, ...(userId ? { target: { type: 'user', id: userId } } : {}), ...where }).catch(() => undefined);
+    d.recordQuietly({ action: 'staff.pin_login_failed', outcome: 'failure', reason, actor: terminalActor, ...(userId ? { target: { type: 'user', id: userId } } : {}), ...where });
 
   const index = pinLookupIndex(d.pepper, terminal.storeId, pin);
   const found = await d.appwrite.tablesDB.listRows({ databaseId: d.databaseId, tableId: 'staff_credentials', queries: [Query.equal('storeId', terminal.storeId), Query.equal('pinIndex', index), Query.limit(1)] }).catch((e: unknown) => {
@@ -102,7 +107,7 @@ export async function pinLogin(d: PinLoginDeps, terminal: PinTerminal, pin: stri
   if (!ok) {
     for (const l of locks) d.onLock?.(l.kind);
     await failed('PIN_INVALID', cred?.userId ?? staffId);
-    if (locks.length) await d.record({ action: 'staff.pin_locked', outcome: 'success', reason: locks.map((l) => `${l.kind} level ${l.level}`).join(', '), actor: terminalActor, ...where }).catch(() => undefined);
+    if (locks.length) await d.recordQuietly({ action: 'staff.pin_locked', outcome: 'success', reason: locks.map((l) => `${l.kind} level ${l.level}`).join(', '), actor: terminalActor, ...where });
     throw new AppError('PIN_INVALID', 'Wrong PIN.');
   }
   const userId = cred!.userId;
