@@ -21,7 +21,7 @@ import type { GatewayEnv } from '../env.js';
 import { replyJsonText } from '../http.js';
 import type { UserPrincipal } from '../principal.js';
 import type { GatewayMetrics } from '../metrics.js';
-import { createRouter, defineRoute, z } from '../openapi.js';
+import { createRouter, defineRoute } from '../openapi.js';
 import type { GatewayServices } from '../services.js';
 import { LoginBody, LoginResponse, MeResponse, RevokeQuery, RevokedResponse, SessionIdParam, SessionList } from './auth-schemas.js';
 

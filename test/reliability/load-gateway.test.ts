@@ -27,7 +27,7 @@ import { startGatewayProcess, type GatewayProcess } from '../support/gateway-pro
 import { createTestDatabase, type TestDatabase } from '../support/mariadb.js';
 import { createTestRedis, type TestRedis } from '../support/redis.js';
 import { reportCounts } from './support/counts.js';
-import { call, CHECKPOINT_KEY, enrollTerminal, loginAt, TEST_PEPPER } from './support/stack.js';
+import { call, enrollTerminal, gatewayTestEnv, loginAt, TEST_PEPPER } from './support/stack.js';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 500);
@@ -69,21 +69,7 @@ beforeAll(async () => {
   admin = createAppwriteAdmin({ endpoint: emu.endpoint, projectId: emu.projectId, apiKey: emu.apiKey });
   await syncSchema({ tablesDB: admin.tablesDB, databaseId: 'pos', tables: TABLES });
   await migrate({ url: db.url });
-  gw = await startGatewayProcess({
-    NODE_ENV: 'test',
-    APPWRITE_ENDPOINT: emu.endpoint,
-    APPWRITE_PROJECT_ID: emu.projectId,
-    APPWRITE_API_KEY: emu.apiKey,
-    MARIADB_URL: db.url,
-    REDIS_URL: redis.url,
-    REDIS_KEY_PREFIX: redis.prefix,
-    PIN_PEPPER: TEST_PEPPER,
-    AUDIT_CHECKPOINT_KEY: CHECKPOINT_KEY,
-    PIN_BCRYPT_COST: '4',
-    AUTH_RATE_LIMIT: '100000',
-    API_RATE_LIMIT: '1000000',
-    MARIADB_POOL_SIZE: '20',
-  });
+  gw = await startGatewayProcess({ ...gatewayTestEnv(emu, db.url, redis), MARIADB_POOL_SIZE: '20' });
   const base = gw.url;
   const manager = { email: `load-manager-${Date.now()}@example.com`, password: 'load-manager-password' };
   await createStaff(admin, 'pos', { ...manager, name: 'Load manager', role: 'manager', storeId: 'store-a' });

@@ -12,7 +12,6 @@ export interface ImportEdge {
   relative: boolean;
 }
 
-const IO_PACKAGES = ['hono', '@hono/', 'node-appwrite', 'appwrite', 'mysql2', 'ioredis', 'pino', 'bcryptjs', 'piscina', 'rate-limiter-flexible'];
 const CORE_ALLOWED_PACKAGES = ['zod', 'node:crypto', 'node:util', 'node:buffer'];
 const EMULATOR_USERS = ['test/', 'scripts/', 'bench/', 'emulator/'];
 

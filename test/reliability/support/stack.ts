@@ -130,6 +130,28 @@ export interface GatewayStack {
 let staffCounter = 0;
 
 /**
+ * The gateway configuration of the reliability suites: the given emulator, MariaDB database and
+ * Redis prefix, the test PIN pepper and checkpoint key, PIN_BCRYPT_COST 4 and the rate limits
+ * raised out of the way.
+ */
+export function gatewayTestEnv(emu: { endpoint: string; projectId: string; apiKey: string }, mariadbUrl: string, redis: { url: string; prefix: string }): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    APPWRITE_ENDPOINT: emu.endpoint,
+    APPWRITE_PROJECT_ID: emu.projectId,
+    APPWRITE_API_KEY: emu.apiKey,
+    MARIADB_URL: mariadbUrl,
+    REDIS_URL: redis.url,
+    REDIS_KEY_PREFIX: redis.prefix,
+    PIN_PEPPER: TEST_PEPPER,
+    AUDIT_CHECKPOINT_KEY: CHECKPOINT_KEY,
+    PIN_BCRYPT_COST: '4',
+    AUTH_RATE_LIMIT: '100000',
+    API_RATE_LIMIT: '1000000',
+  };
+}
+
+/**
  * The emulator (restartable, `pos` schema synced), a fresh migrated MariaDB database (or
  * `env.MARIADB_URL`), a Redis key prefix (on `env.REDIS_URL` if given) and, unless
  * `inProcess` is false, the gateway in this process. Rate limits are raised for tests;
@@ -143,22 +165,7 @@ export async function startGatewayStack(env: Record<string, string> = {}, option
   await syncSchema({ tablesDB: admin.tablesDB, databaseId: 'pos', tables: TABLES });
   const mariadbUrl = env.MARIADB_URL ?? db.url;
   await migrate({ url: mariadbUrl });
-  const full: Record<string, string> = {
-    NODE_ENV: 'test',
-    APPWRITE_ENDPOINT: emu.endpoint,
-    APPWRITE_PROJECT_ID: emu.projectId,
-    APPWRITE_API_KEY: emu.apiKey,
-    MARIADB_URL: mariadbUrl,
-    REDIS_URL: redis.url,
-    REDIS_KEY_PREFIX: redis.prefix,
-    PIN_PEPPER: TEST_PEPPER,
-    AUDIT_CHECKPOINT_KEY: CHECKPOINT_KEY,
-    PIN_BCRYPT_COST: '4',
-    AUTH_RATE_LIMIT: '100000',
-    API_RATE_LIMIT: '1000000',
-    LOG_LEVEL: 'warn',
-    ...env,
-  };
+  const full: Record<string, string> = { ...gatewayTestEnv(emu, mariadbUrl, redis), LOG_LEVEL: 'warn', ...env };
   const config = parseConfig({ ...full, PORT: '0' });
   const logs: string[] = [];
   const log = createLogger({ level: 'warn', service: 'gateway-reliability', destination: new Writable({ write: (chunk: Buffer, _enc, cb) => { logs.push(chunk.toString()); cb(); } }) });
