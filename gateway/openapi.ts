@@ -11,34 +11,71 @@
 import { OpenAPIHono, createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import { AppError, ERROR_CODES } from '../core/errors.js';
 import type { GatewayEnv } from './env.js';
-import { guard } from './middleware/guard.js';
+import type { Handler, MiddlewareHandler } from 'hono';
+import type { Access } from './middleware/guard.js';
+import { routeEntry, validationFailed } from './middleware/route-entry.js';
 import { CachedRouter } from './router.js';
 
-/** Who may call a route. */
-export type Access =
-  | { kind: 'public' }
-  /** A valid Appwrite JWT of any user, staff profile or not (logout, own sessions). */
-  | { kind: 'session' }
-  | { kind: 'authenticated' }
-  | { kind: 'terminal' }
-  | { kind: 'permission'; permission: string };
+export type { Access };
 
 export const ACCESS_EXTENSION = 'x-tillgate-access';
+
+/** The access rule of each route made by {@link defineRoute}. */
+const accessRules = new WeakMap<object, Access>();
+
+type Mount = OpenAPIHono<GatewayEnv>['openapi'];
+type AnyRoute = Parameters<Mount>[0];
+type AnyHandler = Parameters<Mount>[1];
+
+/**
+ * OpenAPIHono whose `openapi(route, handler)` runs each {@link defineRoute} route's entry step
+ * (`middleware/route-entry.ts`: access, API rate limit, permission, query and path validation)
+ * as one step in front of the handler. A route without a body, header schema or own middleware
+ * is mounted as a single handler (entry step, then handler); others keep @hono/zod-openapi's
+ * header and body validators after the entry step. The OpenAPI document is the same either way:
+ * the full route (every schema) is registered.
+ */
+class GatewayRouter extends OpenAPIHono<GatewayEnv> {
+  constructor(init: ConstructorParameters<typeof OpenAPIHono<GatewayEnv>>[0]) {
+    super(init);
+    const mount: Mount = this.openapi;
+    const openapi = (config: AnyRoute, handler: AnyHandler, hook?: Parameters<Mount>[2]) => {
+      const access = accessRules.get(config);
+      if (!access) return mount(config, handler, hook);
+      const { middleware, hide, ...route } = config;
+      if (!hide) this.openAPIRegistry.registerPath(route);
+      const { query, params, ...rest } = route.request ?? {};
+      const entry = routeEntry(access, { query, params });
+      const own = middleware === undefined ? [] : Array.isArray(middleware) ? middleware : [middleware];
+      if (!rest.body && !rest.headers && !rest.cookies && own.length === 0) {
+        const run = handler as unknown as Handler<GatewayEnv>;
+        const single: Handler<GatewayEnv> = (c, next) => {
+          const pending = entry(c);
+          return pending ? pending.then(() => run(c, next)) : run(c, next);
+        };
+        this.on([route.method], [route.path.replaceAll(/\/{(.+?)}/g, '/:$1')], single);
+        return this;
+      }
+      const entryMiddleware: MiddlewareHandler<GatewayEnv> = async (c, next) => {
+        const pending = entry(c);
+        if (pending) await pending;
+        await next();
+      };
+      return mount({ ...route, hide: true, request: rest, middleware: [entryMiddleware, ...own] } as AnyRoute, handler, hook);
+    };
+    this.openapi = openapi as unknown as Mount;
+  }
+}
 
 /**
  * Creates a router whose validation failures throw {@link AppError} VALIDATION_FAILED.
  * @param options.cachedMatching the root app's setting: match results cached by path (`router.ts`).
  */
 export function createRouter(options: { cachedMatching?: boolean } = {}): OpenAPIHono<GatewayEnv> {
-  return new OpenAPIHono<GatewayEnv>({
+  return new GatewayRouter({
     ...(options.cachedMatching ? { router: new CachedRouter() } : {}),
     defaultHook: (result) => {
-      if (!result.success) {
-        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
-        throw new AppError('VALIDATION_FAILED', `Invalid ${result.target}: ${issues.map((i) => `${i.path || '(root)'} ${i.message}`).join('; ')}`, {
-          details: { target: result.target, issues },
-        });
-      }
+      if (!result.success) throw validationFailed(result.target, result.error);
       return undefined;
     },
   });
@@ -86,16 +123,15 @@ export function defineRoute<R extends Omit<RouteConfig, 'responses'> & { respons
   config: R,
 ) {
   const security = access.kind === 'public' ? [] : access.kind === 'terminal' ? [{ terminal: [] }] : [{ bearer: [] }];
-  const own = config.middleware === undefined ? [] : Array.isArray(config.middleware) ? config.middleware : [config.middleware];
-  return createRoute({
+  const route = createRoute({
     ...config,
-    // The guard runs first, so no route handler or route middleware sees an unchecked caller
-    // (a public route has nothing to check, so it skips the extra dispatch).
-    middleware: access.kind === 'public' ? own : [guard(access), ...own],
     security,
     responses: { ...standardErrors(access), ...config.responses },
     [ACCESS_EXTENSION]: access.kind === 'permission' ? access.permission : access.kind,
   } as R & { security: typeof security });
+  // The router runs the entry step (access first) before any route middleware or handler.
+  accessRules.set(route, access);
+  return route;
 }
 
 /** Registers the security schemes and writes the document metadata. */

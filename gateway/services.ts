@@ -13,6 +13,7 @@ import type { RoleRegistryService } from '../infra/role-registry.js';
 import type { PinHasher } from '../infra/pin-hasher.js';
 import type { PinPolicy } from '../core/pin/policy.js';
 import type { Pool } from '../infra/mariadb.js';
+import type { RateLimiter } from './middleware/rate-limit.js';
 import type { TerminalPrincipal } from './principal.js';
 
 /** Authenticates an enrolled terminal from its `Authorization: Terminal <id>:<secret>` header. */
@@ -44,6 +45,8 @@ export interface GatewayServices {
   auditCheckpointKey?: string;
   /** Atomically marks `key` used (Redis SET NX with a TTL in ms); true for the first caller only. */
   consumeOnce?: (key: string, ttlMs: number) => Promise<boolean>;
+  /** The API rate limit (`API_RATE_LIMIT` per caller per 60 s), consumed by each guarded route's entry step; absent = unlimited (bare unit tests). */
+  apiLimiter?: RateLimiter;
   /** Forget cached terminal credentials (disable, rotate). */
   forgetTerminal?: (terminalId: string) => void;
 }

@@ -1,5 +1,8 @@
 /**
- * The access guard every route gets from `defineRoute` (so no route can forget it):
+ * The access checks every route's entry step runs (`route-entry.ts`, attached to each route by
+ * the gateway's router from the rule given to `defineRoute`, so no route can forget them):
+ * - `public`: none;
+ * - `session`: a valid Appwrite JWT of any user → `c.var.principal`;
  * - `authenticated`: `Authorization: Bearer <Appwrite JWT>` → `c.var.user` (JWT, staff profile, actor);
  * - `permission`: the same, then `authorize(actor, permission)` from core/rbac; a denial answers
  *   403 INSUFFICIENT_PERMISSIONS naming the missing permission and is reported to `onDenied`
@@ -8,8 +11,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
-import type { Context, MiddlewareHandler } from 'hono';
-import { createMiddleware } from 'hono/factory';
+import type { Context } from 'hono';
 import { AppError } from '../../core/errors.js';
 import { authorize, type Permission } from '../../core/rbac/index.js';
 import type { ResolvedUser } from '../../infra/actor-resolver.js';
@@ -17,7 +19,6 @@ import type { VerifiedJwt } from '../../infra/jwt-verifier.js';
 import type { GatewayEnv } from '../env.js';
 import { requestHeader } from '../http.js';
 import type { UserPrincipal } from '../principal.js';
-import type { Access } from '../openapi.js';
 import type { GatewayServices } from '../services.js';
 
 function services(c: Context<GatewayEnv>): GatewayServices {
@@ -25,6 +26,15 @@ function services(c: Context<GatewayEnv>): GatewayServices {
   if (!s) throw new AppError('INTERNAL', 'Gateway services are not configured.');
   return s;
 }
+
+/** Who may call a route. */
+export type Access =
+  | { kind: 'public' }
+  /** A valid Appwrite JWT of any user, staff profile or not (logout, own sessions). */
+  | { kind: 'session' }
+  | { kind: 'authenticated' }
+  | { kind: 'terminal' }
+  | { kind: 'permission'; permission: string };
 
 const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i;
 
@@ -104,37 +114,50 @@ async function deny(c: Context<GatewayEnv>, user: ResolvedUser, permission: Perm
   throw new AppError('INSUFFICIENT_PERMISSIONS', why, { details: { missing: d.missing, reason: d.reason } });
 }
 
-/** The guard middleware for an access rule. */
-export function guard(access: Access): MiddlewareHandler<GatewayEnv> {
-  return createMiddleware<GatewayEnv>(async function routeGuard(c, next) {
-    switch (access.kind) {
-      case 'public':
-        break;
-      case 'session': {
-        const verifier = services(c).verifier;
-        if (!verifier) throw new AppError('INTERNAL', 'Authentication is not configured.');
-        c.set('principal', principalOf(await verifier.verify(bearer(c))));
-        break;
-      }
-      case 'authenticated': {
-        const user = authenticateUserFast(c);
-        if (user instanceof Promise) await user;
-        break;
-      }
-      case 'permission': {
-        const fast = authenticateUserFast(c);
-        const user = fast instanceof Promise ? await fast : fast;
-        const denied = checkInStore(c, user, access.permission as Permission, undefined);
-        if (denied) await denied;
-        break;
-      }
-      case 'terminal': {
-        const terminals = services(c).terminals;
-        if (!terminals) throw new AppError('INTERNAL', 'Terminal authentication is not configured.');
-        c.set('principal', await terminals.authenticate(requestHeader(c, 'authorization')));
-        break;
-      }
+const callerKey = (u: ResolvedUser): string => `u:${u.verified.userId}`;
+
+/**
+ * Authenticates the caller by a route's access rule and sets `c.var.principal` (and `c.var.user`
+ * for staff): `session` verifies the bearer JWT; `authenticated` and `permission` also resolve the
+ * staff member; `terminal` checks the till credential. Returns the caller's rate-limit key
+ * (`u:<userId>`, `t:<terminalId>`), or undefined for `public` routes; synchronous (no promise)
+ * when the caller is cached, the common request.
+ * @throws AppError UNAUTHENTICATED (401) and the terminal codes of `TerminalAuthenticator`.
+ */
+export function authenticateFor(c: Context<GatewayEnv>, access: Access): string | undefined | Promise<string | undefined> {
+  switch (access.kind) {
+    case 'public':
+      return undefined;
+    case 'session': {
+      const verifier = services(c).verifier;
+      if (!verifier) throw new AppError('INTERNAL', 'Authentication is not configured.');
+      return verifier.verify(bearer(c)).then((v) => {
+        c.set('principal', principalOf(v));
+        return `u:${v.userId}`;
+      });
     }
-    await next();
-  });
+    case 'authenticated':
+    case 'permission': {
+      const user = authenticateUserFast(c);
+      return user instanceof Promise ? user.then(callerKey) : callerKey(user);
+    }
+    case 'terminal': {
+      const terminals = services(c).terminals;
+      if (!terminals) throw new AppError('INTERNAL', 'Terminal authentication is not configured.');
+      return terminals.authenticate(requestHeader(c, 'authorization')).then((t) => {
+        c.set('principal', t);
+        return `t:${t.terminalId}`;
+      });
+    }
+  }
+}
+
+/**
+ * The permission check of a `permission` route, after {@link authenticateFor}: undefined when
+ * allowed (or when the rule needs no permission), else a rejected promise.
+ * @throws AppError INSUFFICIENT_PERMISSIONS (as a rejection), reported to `onDenied` first.
+ */
+export function authorizeFor(c: Context<GatewayEnv>, access: Access): Promise<void> | undefined {
+  if (access.kind !== 'permission') return undefined;
+  return checkInStore(c, c.get('user')!, access.permission as Permission, undefined);
 }

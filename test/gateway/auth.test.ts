@@ -130,4 +130,28 @@ describe('rate limits', () => {
       await t.restart();
     }
   });
+
+  it('counts the API limit per signed-in caller, and refused credentials per address', async () => {
+    await t.restart({ API_RATE_LIMIT: '3' });
+    try {
+      const a = await t.createStaff({ role: 'manager', storeId: 'store-a' });
+      const b = await t.createStaff({ role: 'manager', storeId: 'store-a' });
+      const [jwtA, jwtB] = await Promise.all([t.login(a), t.login(b)]);
+      const me = (jwt: string) => t.request<{ error?: { code: string } }>('GET', '/api/v1/auth/me', { jwt });
+      const first = [await me(jwtA), await me(jwtA), await me(jwtA)];
+      expect(first.map((r) => r.status)).toEqual([200, 200, 200]);
+      expect(first.map((r) => r.headers.get('ratelimit-remaining'))).toEqual(['2', '1', '0']);
+      const over = await me(jwtA);
+      expect([over.status, over.body.error?.code]).toEqual([429, 'RATE_LIMITED']);
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Same till, same address, another staff member: their own budget.
+      expect((await me(jwtB)).status).toBe(200);
+      // Bad tokens from this address: 401 until the address's budget is spent, then 429.
+      const bad = [];
+      for (let i = 0; i < 5; i++) bad.push((await me(`not-a-jwt-${i}`)).status);
+      expect(bad).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await t.restart();
+    }
+  });
 });
