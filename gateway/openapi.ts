@@ -13,6 +13,7 @@ import { AppError, ERROR_CODES } from '../core/errors.js';
 import type { GatewayEnv } from './env.js';
 import type { Handler, MiddlewareHandler } from 'hono';
 import type { Access } from './middleware/guard.js';
+import type { FrontDoor } from './middleware/request-context.js';
 import { routeEntry, validationFailed } from './middleware/route-entry.js';
 import { CachedRouter } from './router.js';
 
@@ -26,17 +27,39 @@ const accessRules = new WeakMap<object, Access>();
 type Mount = OpenAPIHono<GatewayEnv>['openapi'];
 type AnyRoute = Parameters<Mount>[0];
 type AnyHandler = Parameters<Mount>[1];
+type Route = OpenAPIHono<GatewayEnv>['route'];
+
+/** How a route's first handler enters the front door when the route is mounted on the root app. */
+const ENTRY = Symbol('tillgate.frontDoorEntry');
+type Entering = Handler<GatewayEnv> & { [ENTRY]?: 'handler' | 'middleware' };
+
+/** `handler` wrapped in the front door: a whole route (`'handler'`) or the first of a chain (`'middleware'`). */
+function throughFrontDoor(front: FrontDoor, kind: 'handler' | 'middleware', handler: Handler<GatewayEnv>): Handler<GatewayEnv> {
+  if (kind === 'handler') return (c, next) => front.run(c, () => handler(c, next) as Response | Promise<Response>);
+  return async (c, next) => {
+    const res = await front.run(c, async () => {
+      // Hono's composition answers the rest of the chain (errors included, through onError) in c.res.
+      await handler(c, next);
+      return c.res;
+    });
+    if (res !== c.res) c.res = res;
+  };
+}
 
 /**
  * OpenAPIHono whose `openapi(route, handler)` runs each {@link defineRoute} route's entry step
- * (`middleware/route-entry.ts`: access, API rate limit, permission, query and path validation)
- * as one step in front of the handler. A route without a body, header schema or own middleware
- * is mounted as a single handler (entry step, then handler); others keep @hono/zod-openapi's
- * header and body validators after the entry step. The OpenAPI document is the same either way:
- * the full route (every schema) is registered.
+ * (`middleware/route-entry.ts`: limits, access, permission, query and path validation) right
+ * before the handler. A route without a body, header schema or own middleware becomes a single
+ * Hono handler (entry step, then handler, synchronous as long as both are); others keep
+ * @hono/zod-openapi's header and body validators after the entry step. The OpenAPI document is the
+ * same either way: the full route (every schema) is registered.
+ *
+ * The root app (made with a front door) wraps the first handler of each route it mounts with
+ * `route()` in the front door (`middleware/request-context.ts`), so a cached read is one handler
+ * and one synchronous call; nothing else is mounted in front of the routes.
  */
 class GatewayRouter extends OpenAPIHono<GatewayEnv> {
-  constructor(init: ConstructorParameters<typeof OpenAPIHono<GatewayEnv>>[0]) {
+  constructor(init: ConstructorParameters<typeof OpenAPIHono<GatewayEnv>>[0], front?: FrontDoor) {
     super(init);
     const mount: Mount = this.openapi;
     const openapi = (config: AnyRoute, handler: AnyHandler, hook?: Parameters<Mount>[2]) => {
@@ -49,36 +72,58 @@ class GatewayRouter extends OpenAPIHono<GatewayEnv> {
       const own = middleware === undefined ? [] : Array.isArray(middleware) ? middleware : [middleware];
       if (!rest.body && !rest.headers && !rest.cookies && own.length === 0) {
         const run = handler as unknown as Handler<GatewayEnv>;
-        const single: Handler<GatewayEnv> = (c, next) => {
+        const single: Entering = (c, next) => {
           const pending = entry(c);
           return pending ? pending.then(() => run(c, next)) : run(c, next);
         };
+        single[ENTRY] = 'handler';
         this.on([route.method], [route.path.replaceAll(/\/{(.+?)}/g, '/:$1')], single);
         return this;
       }
-      const entryMiddleware: MiddlewareHandler<GatewayEnv> = async (c, next) => {
+      const first: Entering = async (c, next) => {
         const pending = entry(c);
         if (pending) await pending;
         await next();
       };
-      return mount({ ...route, hide: true, request: rest, middleware: [entryMiddleware, ...own] } as AnyRoute, handler, hook);
+      first[ENTRY] = 'middleware';
+      return mount({ ...route, hide: true, request: rest, middleware: [first as MiddlewareHandler<GatewayEnv>, ...own] } as AnyRoute, handler, hook);
     };
     this.openapi = openapi as unknown as Mount;
+    if (front) {
+      const route: Route = this.route.bind(this);
+      const mountThroughFrontDoor = (path: string, app: OpenAPIHono<GatewayEnv>) => {
+        const original = app.routes;
+        app.routes = original.map((r) => {
+          const kind = (r.handler as Entering)[ENTRY];
+          return kind ? { ...r, handler: throughFrontDoor(front, kind, r.handler as Handler<GatewayEnv>) } : r;
+        });
+        try {
+          return route(path, app);
+        } finally {
+          app.routes = original;
+        }
+      };
+      this.route = mountThroughFrontDoor as unknown as Route;
+    }
   }
 }
 
 /**
  * Creates a router whose validation failures throw {@link AppError} VALIDATION_FAILED.
  * @param options.cachedMatching the root app's setting: match results cached by path (`router.ts`).
+ * @param options.front the root app's front door: every route mounted with `route()` runs inside it.
  */
-export function createRouter(options: { cachedMatching?: boolean } = {}): OpenAPIHono<GatewayEnv> {
-  return new GatewayRouter({
-    ...(options.cachedMatching ? { router: new CachedRouter() } : {}),
-    defaultHook: (result) => {
-      if (!result.success) throw validationFailed(result.target, result.error);
-      return undefined;
+export function createRouter(options: { cachedMatching?: boolean; front?: FrontDoor } = {}): OpenAPIHono<GatewayEnv> {
+  return new GatewayRouter(
+    {
+      ...(options.cachedMatching ? { router: new CachedRouter() } : {}),
+      defaultHook: (result) => {
+        if (!result.success) throw validationFailed(result.target, result.error);
+        return undefined;
+      },
     },
-  });
+    options.front,
+  );
 }
 
 /** The error envelope schema, shared by every documented error response. */
@@ -134,8 +179,8 @@ export function defineRoute<R extends Omit<RouteConfig, 'responses'> & { respons
   return route;
 }
 
-/** Registers the security schemes and writes the document metadata. */
-export function registerDocument(app: OpenAPIHono<GatewayEnv>, version: string): void {
+/** Registers the security schemes and serves the OpenAPI 3.1 document at `GET /api/openapi.json`, inside the front door. */
+export function registerDocument(app: OpenAPIHono<GatewayEnv>, version: string, front: FrontDoor): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
@@ -148,7 +193,7 @@ export function registerDocument(app: OpenAPIHono<GatewayEnv>, version: string):
     name: 'Authorization',
     description: '`Terminal <terminalId>:<secret>`: the credential an enrolled terminal received once.',
   });
-  app.doc31('/api/openapi.json', {
+  const document = {
     openapi: '3.1.0',
     info: {
       title: 'Tillgate gateway',
@@ -156,7 +201,8 @@ export function registerDocument(app: OpenAPIHono<GatewayEnv>, version: string):
       description: 'Staff identity and access for point-of-sale on self-hosted Appwrite. Errors use `{ error: { code, message, requestId, details? } }`.',
     },
     servers: [{ url: '/' }],
-  });
+  };
+  app.get('/api/openapi.json', (c) => front.run(c, () => c.json(app.getOpenAPI31Document(document))));
 }
 
 export { z };

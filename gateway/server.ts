@@ -25,7 +25,7 @@ import { parsePinPolicy } from '../core/pin/policy.js';
 import { createApp } from './app.js';
 import { createMetrics } from './metrics.js';
 import { mirrorReadinessCheck, registerMirrorMetrics } from '../infra/mirror/metrics.js';
-import { apiLimit, authLimit, createRateLimiter, rateLimitByAddress } from './middleware/rate-limit.js';
+import { apiLimit, authLimit, createMemoryRateLimiter, createRedisRateLimiter } from './middleware/rate-limit.js';
 import { apiRoutes } from './routes/index.js';
 import type { GatewayServices } from './services.js';
 
@@ -64,8 +64,10 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
     terminals: terminalAuth,
     forgetTerminal: terminalAuth.forget,
     pool,
-    // Per caller, on every guarded route (gateway/middleware/route-entry.ts).
-    apiLimiter: createRateLimiter(redis, prefix, apiLimit(config.API_RATE_LIMIT), metrics),
+    // Consumed by every route's entry step (gateway/middleware/route-entry.ts): per caller on
+    // authenticated routes, per address and route on the credential endpoints.
+    apiLimiter: createMemoryRateLimiter(apiLimit(config.API_RATE_LIMIT), metrics),
+    credentialLimiter: createRedisRateLimiter(redis, prefix, authLimit(config.AUTH_RATE_LIMIT), metrics),
     ...(config.AUDIT_CHECKPOINT_KEY ? { auditCheckpointKey: config.AUDIT_CHECKPOINT_KEY } : {}),
     consumeOnce: async (key, ttlMs) => {
       try {
@@ -89,17 +91,11 @@ export async function startGateway(config: Config, appwrite: AppwriteConnection,
     },
   };
 
-  const authLimiter = createRateLimiter(redis, prefix, authLimit(config.AUTH_RATE_LIMIT), metrics);
   const app = createApp({
     config,
     log,
     metrics,
     services,
-    middleware: [
-      // Credential endpoints only: /auth/me and /auth/sessions are ordinary authenticated reads.
-      { path: '/api/v1/auth/login', handler: rateLimitByAddress(authLimiter) },
-      { path: '/api/v1/terminals/enroll', handler: rateLimitByAddress(authLimiter) },
-    ],
     apiRoutes: apiRoutes(config, metrics),
     healthChecks: {
       appwrite: async () => {

@@ -47,6 +47,8 @@ export interface GatewayServices {
   consumeOnce?: (key: string, ttlMs: number) => Promise<boolean>;
   /** The API rate limit (`API_RATE_LIMIT` per caller per 60 s), consumed by each guarded route's entry step; absent = unlimited (bare unit tests). */
   apiLimiter?: RateLimiter;
+  /** The credential endpoints' limit (`AUTH_RATE_LIMIT` per address and route per 60 s, on Redis, fail closed); absent = unlimited (bare unit tests). */
+  credentialLimiter?: RateLimiter;
   /** Forget cached terminal credentials (disable, rotate). */
   forgetTerminal?: (terminalId: string) => void;
 }

@@ -1,10 +1,11 @@
 /**
- * The gateway's single error formatter and not-found handler (only the root app installs them).
+ * The gateway's single error formatter (the front door and the root app's onError use it) and
+ * the 404 of unmatched paths.
  * Every error answer is the envelope of `core/errors.ts`; unknown errors become INTERNAL with a
  * fixed message and are logged with their stack, never echoed (PocketBase's safe-data split).
  * @module
  */
-import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError, toErrorEnvelope } from '../../core/errors.js';
 import type { GatewayEnv } from '../env.js';
@@ -29,8 +30,14 @@ function fromHttpException(e: HTTPException): AppError {
   return new AppError('BAD_REQUEST', e.message || 'The request is malformed.');
 }
 
-export const onError: ErrorHandler<GatewayEnv> = (err, c) =>
-  respond(c, err instanceof HTTPException ? fromHttpException(err) : err);
+/** The error envelope answer for anything thrown while answering `c` (Hono's exceptions mapped first). */
+export function errorResponse(err: unknown, c: Context<GatewayEnv>): Response {
+  return respond(c, err instanceof HTTPException ? fromHttpException(err) : err);
+}
 
-export const notFound: NotFoundHandler<GatewayEnv> = (c) =>
-  respond(c, new AppError('NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`));
+export const onError: ErrorHandler<GatewayEnv> = (err, c) => errorResponse(err, c);
+
+/** The 404 of a path no route matches. */
+export function routeNotFound(c: Context<GatewayEnv>): AppError {
+  return new AppError('NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`);
+}

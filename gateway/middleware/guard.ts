@@ -29,7 +29,8 @@ function services(c: Context<GatewayEnv>): GatewayServices {
 
 /** Who may call a route. */
 export type Access =
-  | { kind: 'public' }
+  /** Anyone; `limit: 'credentials'` adds the strict per-address limit of the credential endpoints. */
+  | { kind: 'public'; limit?: 'credentials' }
   /** A valid Appwrite JWT of any user, staff profile or not (logout, own sessions). */
   | { kind: 'session' }
   | { kind: 'authenticated' }

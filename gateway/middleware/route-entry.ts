@@ -1,18 +1,21 @@
 /**
  * The one step every documented route runs before its handler, in this order:
- * 1. access: authenticate the caller by the route's rule (`guard.ts`); a refused credential is
+ * 1. on the credential endpoints (`{ kind: 'public', limit: 'credentials' }`), their strict limit
+ *    per client address and route (`rate-limit.ts`);
+ * 2. access: authenticate the caller by the route's rule (`guard.ts`); a refused credential is
  *    counted against the client address by the API rate limit before the 401 goes out;
- * 2. the API rate limit, per authenticated caller (`rate-limit.ts`; public routes have none:
- *    they are the health probes and the credential endpoints, which carry the stricter auth limit);
- * 3. the route's permission (RBAC, `permission` routes only);
- * 4. validation of the query string, then the path parameters, against the route's zod schemas
+ * 3. the API rate limit, per authenticated caller (public routes have none: they are the health
+ *    probes and the credential endpoints);
+ * 4. the route's permission (RBAC, `permission` routes only);
+ * 5. validation of the query string, then the path parameters, against the route's zod schemas
  *    (the order @hono/zod-openapi uses), each failure a 400 VALIDATION_FAILED in the envelope.
  *    Header and body schemas stay with @hono/zod-openapi's validators, which run after this step.
  *
- * These steps used to be separate Hono middlewares (rate limit, guard, one zod validator per
- * target), each a dispatch and a promise on every request; as one step a cached GET costs one
- * dispatch for everything before its handler. Query and path schemas are parsed synchronously
- * (`safeParse`); a schema with an async refinement falls back to `safeParseAsync`.
+ * These steps used to be separate Hono middlewares (rate limits, guard, one zod validator per
+ * target), each a dispatch and a promise on every request. As one step that returns a promise
+ * only when it has I/O to wait for, a cached authenticated read runs through it synchronously.
+ * Query and path schemas are parsed with `safeParse`; a schema with an async refinement falls
+ * back to `safeParseAsync`.
  * @module
  */
 import type { Context } from 'hono';
@@ -61,33 +64,41 @@ function accept(c: Context<GatewayEnv>, target: 'query' | 'param', result: z.Zod
   c.req.addValidatedData(target, result.data as object);
 }
 
-/**
- * Builds a route's entry step. The step returns undefined when it finished without I/O, else a
- * promise; either way it throws (or rejects with) the refusal as an {@link AppError}.
- */
-export function routeEntry(access: Access, schemas: EntrySchemas): (c: Context<GatewayEnv>) => Promise<void> | undefined {
-  const { query, params } = schemas;
-  const validateAll = (c: Context<GatewayEnv>): Promise<void> | undefined => {
-    const q = query ? validate(c, 'query', query) : undefined;
-    if (q) return q.then(() => (params ? validate(c, 'param', params) : undefined));
-    return params ? validate(c, 'param', params) : undefined;
-  };
-  if (access.kind === 'public') return validateAll;
+/** A route's entry step: undefined when it finished without I/O, else a promise; refusals are thrown (or rejected) as {@link AppError}s. */
+export type RouteEntry = (c: Context<GatewayEnv>) => Promise<void> | undefined;
 
-  return async function entry(c) {
-    const limit = c.get('services')?.apiLimiter;
-    let key: string | undefined;
+/** Runs `next` after `pending` (if any), staying synchronous when there is nothing to wait for. */
+function then(pending: Promise<void> | undefined, next: () => Promise<void> | undefined): Promise<void> | undefined {
+  return pending ? pending.then(next) : next();
+}
+
+/** Builds a route's entry step (see the module comment). */
+export function routeEntry(access: Access, schemas: EntrySchemas): RouteEntry {
+  const { query, params } = schemas;
+  const validateAll = (c: Context<GatewayEnv>): Promise<void> | undefined =>
+    then(query ? validate(c, 'query', query) : undefined, () => (params ? validate(c, 'param', params) : undefined));
+  if (access.kind === 'public') {
+    if (access.limit !== 'credentials') return validateAll;
+    return (c) => then(c.get('services')?.credentialLimiter?.(c, `${clientAddress(c)}:${c.req.path}`), () => validateAll(c));
+  }
+
+  const afterAuthentication = (c: Context<GatewayEnv>, key: string | undefined): Promise<void> | undefined => {
+    const limited = key === undefined ? undefined : c.get('services')?.apiLimiter?.(c, key);
+    return then(limited, () => then(authorizeFor(c, access), () => validateAll(c)));
+  };
+  const refused = (c: Context<GatewayEnv>, e: unknown): never => {
+    // Count the refusal against the address first: past the limit the answer is 429, not 401.
+    if (e instanceof AppError && e.status === 401) c.get('services')?.apiLimiter?.(c, `ip:${clientAddress(c)}`);
+    throw e;
+  };
+  return function entry(c) {
+    let who: ReturnType<typeof authenticateFor>;
     try {
-      const who = authenticateFor(c, access);
-      key = who instanceof Promise ? await who : who;
+      who = authenticateFor(c, access);
     } catch (e) {
-      if (limit && e instanceof AppError && e.status === 401) await limit(c, `ip:${clientAddress(c)}`);
-      throw e;
+      return refused(c, e);
     }
-    if (limit && key !== undefined) await limit(c, key);
-    const denied = authorizeFor(c, access);
-    if (denied) await denied;
-    const v = validateAll(c);
-    if (v) await v;
+    if (who instanceof Promise) return who.then((key) => afterAuthentication(c, key), (e: unknown) => refused(c, e));
+    return afterAuthentication(c, who);
   };
 }

@@ -42,7 +42,7 @@ function svc(c: Context<GatewayEnv>): Required<GatewayServices, 'appwrite' | 've
   return s as Required<GatewayServices, 'appwrite' | 'verifier' | 'epochs' | 'lockout' | 'roles' | 'databaseId'>;
 }
 
-const login = defineRoute({ kind: 'public' }, {
+const login = defineRoute({ kind: 'public', limit: 'credentials' }, {
   method: 'post',
   path: '/auth/login',
   tags: ['auth'],

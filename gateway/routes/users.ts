@@ -6,6 +6,7 @@
  * @module
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { Query } from 'node-appwrite';
 import { AppError } from '../../core/errors.js';
 import { checkUserChange, isGlobalActor } from '../../core/rbac/index.js';
@@ -14,7 +15,7 @@ import { isAppwriteError, toAppError } from '../../infra/appwrite.js';
 import { createStaff, deleteStaff, setStaffActive, updateStaff } from '../../infra/staff/directory.js';
 import { audit } from '../audit.js';
 import type { GatewayEnv } from '../env.js';
-import { replyJsonText } from '../http.js';
+import { replyJsonText, type JsonReply } from '../http.js';
 import { requireInStore } from '../middleware/guard.js';
 import { createRouter, defineRoute } from '../openapi.js';
 import { accessOf, endStaffSessions, enforce, loadTarget, userServices } from './users-access.js';
@@ -112,18 +113,26 @@ export function userRoutes(): OpenAPIHono<GatewayEnv> {
 
   // The hot read: the row comes from the resolver's short-lived cache (infra/actor-resolver.ts,
   // dropped on this gateway's writes and on epoch moves) and its answer is serialized once per
-  // cached row; the store check runs on every request.
+  // cached row; the store check runs on every request. With the row cached and the caller allowed,
+  // it answers synchronously (no promise): the front door then answers in the same call.
   const views = new WeakMap<StaffRow, string>();
-  app.openapi(get, async (c) => {
+  type UserReply = JsonReply<ReturnType<typeof view>, 200>;
+  const answer = (c: Context<GatewayEnv>, row: StaffRow | undefined): UserReply | Promise<UserReply> => {
+    if (!row) throw new AppError('NOT_FOUND', 'No staff member with this id.');
+    const reply = (): UserReply => {
+      let body = views.get(row);
+      if (body === undefined) views.set(row, (body = JSON.stringify(view(row))));
+      return replyJsonText<ReturnType<typeof view>, 200>(c, body, 200);
+    };
+    const denied = requireInStore(c, 'users:read', String(row.storeId));
+    return denied ? denied.then(reply) : reply();
+  };
+  app.openapi(get, (c) => {
     const { id } = c.req.valid('param');
     const actors = userServices(c).actors;
-    const row = actors.cachedStaffRow(id) ?? (await actors.readStaffRow(id));
-    if (!row) throw new AppError('NOT_FOUND', 'No staff member with this id.');
-    const denied = requireInStore(c, 'users:read', String(row.storeId));
-    if (denied) await denied;
-    let body = views.get(row);
-    if (body === undefined) views.set(row, (body = JSON.stringify(view(row))));
-    return replyJsonText<ReturnType<typeof view>, 200>(c, body, 200);
+    const cached = actors.cachedStaffRow(id);
+    // (typed as Hono's MaybePromise<Response>: the typed-response union cannot mix sync and async)
+    return (cached ? answer(c, cached) : actors.readStaffRow(id).then((row) => answer(c, row))) as Response | Promise<Response>;
   });
 
   app.openapi(create, async (c) => {
