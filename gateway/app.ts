@@ -14,7 +14,7 @@ import type { GatewayServices } from './services.js';
 import type { GatewayMetrics } from './metrics.js';
 import { corsPolicy } from './middleware/cors.js';
 import { errorResponse, onError, routeNotFound } from './middleware/errors.js';
-import { requestContext } from './middleware/request-context.js';
+import { requestContext, type RouteWork } from './middleware/request-context.js';
 import { createRouter, registerDocument } from './openapi.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 
@@ -59,18 +59,13 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
 
   registerDocument(app, deps.version ?? '0.1.0', front);
   const docs = swaggerUI({ url: '/api/openapi.json' }) as unknown as MiddlewareHandler<GatewayEnv>;
-  app.get('/api/docs', (c, next) => front.run(c, async () => (await docs(c, next)) ?? c.res));
+  app.get('/api/docs', (c, next) => front.run(c, async (c, next) => (await docs(c, next)) ?? c.res, next));
 
   // Errors are answered inside the front door; this is the last resort for anything outside it.
   app.onError(onError);
-  app.notFound((c) =>
-    front.run(
-      c,
-      () => {
-        throw routeNotFound(c);
-      },
-      'unmatched',
-    ),
-  );
+  const unmatched: RouteWork = (c) => {
+    throw routeNotFound(c);
+  };
+  app.notFound((c) => front.run(c, unmatched, () => Promise.resolve(), 'unmatched'));
   return app;
 }

@@ -13,7 +13,7 @@ import { AppError, ERROR_CODES } from '../core/errors.js';
 import type { GatewayEnv } from './env.js';
 import type { Handler, MiddlewareHandler } from 'hono';
 import type { Access } from './middleware/guard.js';
-import type { FrontDoor } from './middleware/request-context.js';
+import type { FrontDoor, RouteWork } from './middleware/request-context.js';
 import { routeEntry, validationFailed } from './middleware/route-entry.js';
 import { CachedRouter } from './router.js';
 
@@ -35,13 +35,17 @@ type Entering = Handler<GatewayEnv> & { [ENTRY]?: 'handler' | 'middleware' };
 
 /** `handler` wrapped in the front door: a whole route (`'handler'`) or the first of a chain (`'middleware'`). */
 function throughFrontDoor(front: FrontDoor, kind: 'handler' | 'middleware', handler: Handler<GatewayEnv>): Handler<GatewayEnv> {
-  if (kind === 'handler') return (c, next) => front.run(c, () => handler(c, next) as Response | Promise<Response>);
+  if (kind === 'handler') {
+    const work = handler as RouteWork;
+    return (c, next) => front.run(c, work, next);
+  }
+  // Hono's composition answers the rest of the chain (errors included, through onError) in c.res.
+  const chain: RouteWork = async (c, next) => {
+    await handler(c, next);
+    return c.res;
+  };
   return async (c, next) => {
-    const res = await front.run(c, async () => {
-      // Hono's composition answers the rest of the chain (errors included, through onError) in c.res.
-      await handler(c, next);
-      return c.res;
-    });
+    const res = await front.run(c, chain, next);
     if (res !== c.res) c.res = res;
   };
 }
@@ -202,7 +206,7 @@ export function registerDocument(app: OpenAPIHono<GatewayEnv>, version: string, 
     },
     servers: [{ url: '/' }],
   };
-  app.get('/api/openapi.json', (c) => front.run(c, () => c.json(app.getOpenAPI31Document(document))));
+  app.get('/api/openapi.json', (c, next) => front.run(c, (c) => c.json(app.getOpenAPI31Document(document)), next));
 }
 
 export { z };

@@ -23,7 +23,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import type { Context } from 'hono';
+import type { Context, Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../infra/logger.js';
@@ -76,17 +76,17 @@ export interface RequestContextOptions {
 }
 
 /** What a route does inside the front door: its answer, now or later. */
-export type RouteWork = () => Response | Promise<Response>;
+export type RouteWork = (c: Context<GatewayEnv>, next: Next) => Response | Promise<Response>;
 
 export interface FrontDoor {
   /**
-   * Runs `work` as one request inside the front door (see the module comment) and returns its
-   * answer with every bag header, synchronously when `work` answers synchronously. Never throws:
-   * a thrown or rejected error is answered with the envelope.
+   * Runs `work(c, next)` as one request inside the front door (see the module comment) and
+   * returns its answer with every bag header, synchronously when `work` answers synchronously.
+   * Never throws: a thrown or rejected error is answered with the envelope.
    * @param route the metrics and access-log label when the request matched no route (`unmatched`);
    *   by default the matched route's pattern.
    */
-  run(c: Context<GatewayEnv>, work: RouteWork, route?: string): Response | Promise<Response>;
+  run(c: Context<GatewayEnv>, work: RouteWork, next: Next, route?: string): Response | Promise<Response>;
 }
 
 /** Builds the gateway's front door (see the module comment). */
@@ -102,19 +102,19 @@ export function requestContext(o: RequestContextOptions): FrontDoor {
   });
 
   /** The route's work behind the body limit: a declared length checked at once, a chunked body counted as it is read. */
-  function limited(c: Context<GatewayEnv>, work: RouteWork): Response | Promise<Response> {
-    if (!BODY_METHODS.has(c.req.method) || !c.req.path.startsWith('/api/')) return work();
+  function limited(c: Context<GatewayEnv>, work: RouteWork, next: Next): Response | Promise<Response> {
+    if (!BODY_METHODS.has(c.req.method) || !c.req.path.startsWith('/api/')) return work(c, next);
     const length = requestHeader(c, 'content-length');
     if (length === undefined || requestHeader(c, 'transfer-encoding') !== undefined) {
       let answer: Response | undefined;
       return Promise.resolve(
         limitStream(c, async () => {
-          answer = await work();
+          answer = await work(c, next);
         }),
       ).then(() => answer ?? c.res);
     }
     if (Number.parseInt(length, 10) > o.bodyLimitBytes) throw tooLarge();
-    return work();
+    return work(c, next);
   }
 
   function finish(c: Context<GatewayEnv>, res: Response, started: number, route: string | undefined): Response {
@@ -154,7 +154,7 @@ export function requestContext(o: RequestContextOptions): FrontDoor {
   }
 
   return {
-    run(c, work, route) {
+    run(c, work, next, route) {
       const started = performance.now();
       const inbound = requestHeader(c, 'x-request-id');
       const requestId = inbound && SAFE_ID.test(inbound) ? inbound : randomUUID();
@@ -176,7 +176,7 @@ export function requestContext(o: RequestContextOptions): FrontDoor {
       }
       let answer: Response | Promise<Response>;
       try {
-        answer = limited(c, work);
+        answer = limited(c, work, next);
       } catch (e) {
         answer = o.onError(e, c);
       }
