@@ -15,11 +15,12 @@
  * target), each a dispatch and a promise on every request. As one step that returns a promise
  * only when it has I/O to wait for, a cached authenticated read runs through it synchronously.
  * Query and path schemas are parsed with `safeParse`; a schema with an async refinement falls
- * back to `safeParseAsync`.
+ * back to `safeParseAsync`. Parsed path parameters are kept per path (see {@link validate}).
  * @module
  */
 import type { Context } from 'hono';
 import { z } from '@hono/zod-openapi';
+import { LRUCache } from 'lru-cache';
 import { AppError } from '../../core/errors.js';
 import type { GatewayEnv } from '../env.js';
 import { authenticateFor, authorizeFor, type Access } from './guard.js';
@@ -45,23 +46,40 @@ function input(c: Context<GatewayEnv>, target: 'query' | 'param'): Record<string
   return Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => (v.length === 1 ? [k, v[0]] : [k, v])));
 }
 
-/** Validates one target and stores the parsed value for `c.req.valid(target)`. */
-function validate(c: Context<GatewayEnv>, target: 'query' | 'param', schema: z.ZodType): Promise<void> | undefined {
+/** Paths whose parsed parameters each route keeps (least recently used first out). */
+export const PARAMS_CACHE_ENTRIES = 1024;
+
+/**
+ * Validates one target and stores the parsed value for `c.req.valid(target)`. Path parameters
+ * depend only on the path, so a route keeps the parsed parameters of its last
+ * {@link PARAMS_CACHE_ENTRIES} valid paths (`cache`) and skips decoding and parsing them again;
+ * invalid paths are never kept.
+ */
+function validate(c: Context<GatewayEnv>, target: 'query' | 'param', schema: z.ZodType, cache?: LRUCache<string, object>): Promise<void> | undefined {
+  if (cache) {
+    const hit = cache.get(c.req.path);
+    if (hit) {
+      c.req.addValidatedData(target, hit);
+      return undefined;
+    }
+  }
   const value = input(c, target);
   let result: z.ZodSafeParseResult<unknown>;
   try {
     result = schema.safeParse(value);
   } catch (e) {
     if (!(e instanceof z.core.$ZodAsyncError)) throw e;
-    return schema.safeParseAsync(value).then((r) => accept(c, target, r));
+    return schema.safeParseAsync(value).then((r) => accept(c, target, r, cache));
   }
-  accept(c, target, result);
+  accept(c, target, result, cache);
   return undefined;
 }
 
-function accept(c: Context<GatewayEnv>, target: 'query' | 'param', result: z.ZodSafeParseResult<unknown>): void {
+function accept(c: Context<GatewayEnv>, target: 'query' | 'param', result: z.ZodSafeParseResult<unknown>, cache: LRUCache<string, object> | undefined): void {
   if (!result.success) throw validationFailed(target, result.error);
-  c.req.addValidatedData(target, result.data as object);
+  const data = result.data as object;
+  cache?.set(c.req.path, Object.freeze(data));
+  c.req.addValidatedData(target, data);
 }
 
 /** A route's entry step: undefined when it finished without I/O, else a promise; refusals are thrown (or rejected) as {@link AppError}s. */
@@ -73,7 +91,8 @@ export type RouteEntry = (c: Context<GatewayEnv>) => Promise<void> | undefined;
  */
 export function routeEntry(access: Access, schemas: EntrySchemas): RouteEntry {
   const { query, params } = schemas;
-  const validateParams = (c: Context<GatewayEnv>): Promise<void> | undefined => (params ? validate(c, 'param', params) : undefined);
+  const parsedPaths = params ? new LRUCache<string, object>({ max: PARAMS_CACHE_ENTRIES }) : undefined;
+  const validateParams = (c: Context<GatewayEnv>): Promise<void> | undefined => (params ? validate(c, 'param', params, parsedPaths) : undefined);
   const validateAll = (c: Context<GatewayEnv>): Promise<void> | undefined => {
     const q = query ? validate(c, 'query', query) : undefined;
     return q ? q.then(() => validateParams(c)) : validateParams(c);
