@@ -14,13 +14,17 @@ import { createRouter, defineRoute, z } from '../openapi.js';
 const ORIGINS = ['https://till.example.com', 'https://office.example.com'];
 const OPTIONS = { origin: ORIGINS, allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'X-Approval-Token'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 };
 
-function gateway() {
+function pingRoutes() {
   const routes = createRouter();
   routes.openapi(
     defineRoute({ kind: 'public' }, { method: 'get', path: '/ping', responses: { 200: { description: 'ok', content: { 'application/json': { schema: z.object({ ok: z.boolean() }) } } } } }),
     (c) => c.json({ ok: true }, 200),
   );
-  return createApp({ config: { CORS_ORIGINS: ORIGINS, BODY_LIMIT_BYTES: 1024 }, log: createLogger({ level: 'silent', service: 't' }), metrics: createMetrics({ defaultMetrics: false }), healthChecks: {}, apiRoutes: [routes] });
+  return routes;
+}
+
+function gateway() {
+  return createApp({ config: { CORS_ORIGINS: ORIGINS, BODY_LIMIT_BYTES: 1024 }, log: createLogger({ level: 'silent', service: 't' }), metrics: createMetrics({ defaultMetrics: false }), healthChecks: {}, apiRoutes: [pingRoutes()] });
 }
 
 function reference() {
@@ -58,5 +62,14 @@ describe('CORS', () => {
     expect(pre.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const live = await ours.request('/health/live', { headers: { origin: ORIGINS[0]! } });
     expect(corsHeaders(live)).toEqual([]);
+  });
+
+  it('adds no CORS headers to ordinary answers when no origin is configured (the default)', async () => {
+    const closed = createApp({ config: { CORS_ORIGINS: [], BODY_LIMIT_BYTES: 1024 }, log: createLogger({ level: 'silent', service: 't' }), metrics: createMetrics({ defaultMetrics: false }), healthChecks: {}, apiRoutes: [pingRoutes()] });
+    for (const origin of [undefined, 'https://till.example.com']) {
+      const res = await closed.request('/api/v1/ping', { headers: origin ? { origin } : {} });
+      expect(res.status).toBe(200);
+      expect(corsHeaders(res)).toEqual([]);
+    }
   });
 });

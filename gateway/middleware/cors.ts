@@ -6,8 +6,11 @@
  * `cors.test.ts` checks that both give the same headers and preflight answers.
  *
  * - every request: `Access-Control-Allow-Origin: <origin>` when the `Origin` header is one of the
- *   configured origins (none by default, so no browser origin may read answers),
- *   `Access-Control-Expose-Headers`, and `Vary: Origin`;
+ *   configured origins, `Access-Control-Expose-Headers`, and `Vary: Origin`. With no origins
+ *   configured (the default) ordinary answers carry none of these: no browser origin may read
+ *   them and they never vary by `Origin`, so the headers would only cost bytes on every answer
+ *   (Fetch standard, CORS protocol: `Access-Control-Expose-Headers` is read only on a response
+ *   that grants the origin);
  * - `OPTIONS` (preflight): also `Access-Control-Max-Age`, `Access-Control-Allow-Methods` (Hono's
  *   default list), `Access-Control-Allow-Headers` (the configured list, else the requested ones)
  *   and `Vary: Origin, Access-Control-Request-Headers`,
@@ -60,6 +63,7 @@ export function corsPolicy(options: CorsOptions): CorsPolicy {
   };
   return {
     apply(headers, origin) {
+      if (allowed.size === 0) return;
       common(headers, origin);
       headers.Vary = 'Origin';
     },
