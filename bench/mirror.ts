@@ -1,8 +1,8 @@
 /**
  * Mirror benchmark (issue 8): (1) changes applied per second through the mirror writer (the
- * `mirror` function's write path: group commit, version guard with SELECT … FOR UPDATE,
- * keyed upsert, change log, stats) vs plain multi-row INSERTs of the same rows into a table of
- * the same shape in the same MariaDB, alternating rounds; (2) end-to-end lag at a steady offered
+ * `mirror` function's write path: group commit, version-guarded keyed upsert, change log, stats)
+ * vs plain multi-row INSERTs of the same rows into a table of the same shape in the same MariaDB,
+ * alternating rounds; (2) end-to-end lag at a steady offered
  * load: rows written through the real node-appwrite SDK into the embedded emulator at
  * 500 writes/s, each event delivered to the `mirror` function, lag = commit time in MariaDB −
  * the row's `$updatedAt`. Goals: mirror ≥ 50 % of the plain insert rate; p95 lag < 1 s at 500/s.
@@ -172,8 +172,8 @@ const ratio = mirror.median / plain.median;
 const file = writeResult({
   name: 'mirror',
   method:
-    `Throughput: ${ROUNDS} alternating rounds after one warm-up, ${EVENTS} product create events each. mirror: all events submitted at once to one mirror writer (group commit up to 500 per transaction, one batch in flight, SELECT … FOR UPDATE of stored versions, version-guarded multi-row upsert, change-log INSERT IGNORE with the payload, stats), i.e. the mirror function's write path without the function runtime. ` +
-    `plain: the same rows mapped the same way and inserted with ${PLAIN_BATCH}-row multi-row INSERTs over ${PLAIN_CONNECTIONS} connections into bench_plain_products (CREATE TABLE LIKE pos_products), no guard, no change log. Same MariaDB, same process. ` +
+    `Throughput: ${ROUNDS} alternating rounds after one warm-up, ${EVENTS} product create events each. mirror: all events submitted at once to one mirror writer (default options: 4 lanes by row, each with one READ COMMITTED transaction in flight holding up to 500 changes; per batch the version-guarded multi-row INSERT … ON DUPLICATE KEY UPDATE of the mapped rows as a text statement, like the peer's, written optimistically, i.e. without a SELECT … FOR UPDATE first when the statement's counts prove every row was newer, else rolled back and re-applied reading first; the change log with each change's payload, INSERT IGNORE on its unique key, in 100-row prepared statements and a text statement for the rest; stats), i.e. the mirror function's write path without the function runtime. ` +
+    `plain: the same rows mapped the same way and inserted with ${PLAIN_BATCH}-row multi-row INSERTs (text protocol) over ${PLAIN_CONNECTIONS} connections into bench_plain_products (CREATE TABLE LIKE pos_products), no guard, no change log. Same MariaDB, same process. ` +
     `Steady load A (judged): ${total} sales create events offered at ${RATE}/s for ${STEADY_S} s to the mirror function's entry, called as Appwrite's executor calls it (event headers, Row payload, defineFunction wrapper, writer); lag = commit time − $updatedAt (stamped at offer); ${Number(direct!.n)} of ${total} rows mirrored. ` +
     `Steady load B (reported): ${e2eTotal} sales rows created through node-appwrite in the embedded emulator, offered at ${RATE}/s from the same process, each event delivered by the emulator to the mirror function; achieved ${e2eRate} writes/s (the emulator and the function runtime in one Node process are the limit there, not MariaDB); ${Number(mirrored!.n)} of ${e2eTotal} rows mirrored.`,
   figures: {

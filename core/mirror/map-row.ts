@@ -1,7 +1,8 @@
 /**
  * Maps an Appwrite Row (or User) model to the values of its typed MariaDB mirror row (issue 8
  * item 1). Pure. Rules:
- * - secrets are stripped first ({@link stripSecrets}): they reach neither a column nor `extra`;
+ * - secrets are dropped first (the keys `stripSecrets` drops, {@link secretKeys}): they reach
+ *   neither a column nor `extra`;
  * - system fields: `$id` → `id`, `$sequence` → `sequence`, `$createdAt`/`$updatedAt` →
  *   `created_at`/`updated_at`, `$permissions` → `row_permissions` (JSON); other `$` fields
  *   (`$tableId`, `$databaseId`, `$collection` of bulk payloads) are not kept;
@@ -13,7 +14,7 @@
  *   (a JSON object) under its Appwrite key, so nothing is lost.
  * @module
  */
-import { stripSecrets, type MirrorColumn, type MirrorSourceTable, type MirrorTable } from './schema.js';
+import { secretKeys, type MirrorColumn, type MirrorSourceTable, type MirrorTable } from './schema.js';
 
 /** A value as passed to mysql2 (Dates are written in UTC by a `timezone: 'Z'` pool). */
 export type SqlValue = string | number | boolean | Date | null;
@@ -96,6 +97,61 @@ function sourceKeyOf(c: MirrorColumn): string | undefined {
   return c.sourceKey ?? SYSTEM_SOURCE[c.name];
 }
 
+/** One column of a {@link Plan}: where its value comes from and how it is converted. */
+interface PlannedColumn {
+  name: string;
+  key: string;
+  sqlType: string;
+  nullable: boolean;
+  live: boolean;
+  convert: (v: unknown) => Converted;
+}
+
+/** What {@link mapRow} does for one table and one set of live columns, worked out once. */
+interface Plan {
+  columns: PlannedColumn[];
+  /** Appwrite keys held by a column (the rest of the payload goes to `extra`). */
+  used: ReadonlySet<string>;
+  extraLive: boolean;
+  deletedAtLive: boolean;
+}
+
+/** The converter of one SQL type ({@link convert} with the VARCHAR limit parsed once). */
+function converterFor(sqlType: string): (v: unknown) => Converted {
+  const limit = maxChars(sqlType);
+  if (limit === Number.POSITIVE_INFINITY || sqlType === 'JSON' || sqlType === 'DATETIME(3)' || sqlType === 'TINYINT(1)' || sqlType === 'BIGINT' || sqlType === 'DOUBLE') return (v) => convert(sqlType, v);
+  return (v) => {
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'string') return NOT_CONVERTIBLE;
+    return v.length <= limit || [...v].length <= limit ? v : NOT_CONVERTIBLE;
+  };
+}
+
+/** Plans per table, per live-column set (`undefined`: all columns live); the catalog keeps both objects while the schema is unchanged. */
+const plans = new WeakMap<MirrorTable, Map<ReadonlySet<string> | undefined, Plan>>();
+
+function planFor(table: MirrorTable, live: ReadonlySet<string> | undefined): Plan {
+  let byLive = plans.get(table);
+  if (!byLive) plans.set(table, (byLive = new Map()));
+  let plan = byLive.get(live);
+  if (plan) return plan;
+  const isLive = (name: string) => live === undefined || live.has(name);
+  const columns: PlannedColumn[] = [];
+  const used = new Set<string>();
+  for (const c of table.columns) {
+    if (WRITER_COLUMNS.has(c.name)) continue;
+    const key = sourceKeyOf(c);
+    if (key === undefined) continue;
+    used.add(key);
+    columns.push({ name: c.name, key, sqlType: c.sqlType, nullable: c.nullable, live: isLive(c.name), convert: converterFor(c.sqlType) });
+  }
+  plan = { columns, used, extraLive: isLive('extra'), deletedAtLive: isLive('deleted_at') };
+  // A live set is replaced (not changed) when the catalog is refreshed; keep only a few per table.
+  if (byLive.size >= 8) byLive.clear();
+  byLive.set(live, plan);
+  return plan;
+}
+
 /**
  * Maps one resource to its mirror row.
  * @param table the mirror table (`mirrorTableFor(def)` or `APPWRITE_USERS_TABLE`).
@@ -105,39 +161,37 @@ function sourceKeyOf(c: MirrorColumn): string | undefined {
  *   `$createdAt`, …).
  */
 export function mapRow(table: MirrorTable, sources: readonly MirrorSourceTable[], payload: Readonly<Record<string, unknown>>, options: MapRowOptions): MappedRow {
-  const data = stripSecrets(table.sourceTableId, payload, sources);
+  // Secrets are dropped first (as stripSecrets does): they reach neither a column nor `extra`.
+  const secret = secretKeys(table.sourceTableId, sources);
+  const own = (key: string): unknown => (secret.has(key) || !Object.hasOwn(payload, key) ? undefined : payload[key]);
+  const plan = planFor(table, options.live);
   const values: Record<string, SqlValue> = {};
-  const extra: Record<string, unknown> = {};
+  let extra: Record<string, unknown> | undefined;
   const issues: string[] = [];
-  const used = new Set<string>();
-  const isLive = (name: string) => options.live === undefined || options.live.has(name);
 
-  for (const c of table.columns) {
-    if (WRITER_COLUMNS.has(c.name)) continue;
-    const key = sourceKeyOf(c);
-    if (key === undefined) continue;
-    used.add(key);
-    const raw = data[key];
-    if (!isLive(c.name)) {
-      if (c.nullable && raw !== undefined) extra[key] = raw;
+  for (const c of plan.columns) {
+    const raw = own(c.key);
+    if (!c.live) {
+      if (c.nullable && raw !== undefined) (extra ??= {})[c.key] = raw;
       continue;
     }
-    const v = convert(c.sqlType, raw);
+    const v = c.convert(raw);
     if (v === NOT_CONVERTIBLE || (v === null && !c.nullable)) {
-      if (!c.nullable) throw new MirrorMappingError(`${table.name}.${c.name}: ${key} ${raw === undefined ? 'is missing' : `is not a valid ${c.sqlType}`}`);
+      if (!c.nullable) throw new MirrorMappingError(`${table.name}.${c.name}: ${c.key} ${raw === undefined ? 'is missing' : `is not a valid ${c.sqlType}`}`);
       issues.push(`${c.name}: ${JSON.stringify(raw).slice(0, 80)} does not fit ${c.sqlType}`);
-      extra[key] = raw;
+      (extra ??= {})[c.key] = raw;
       values[c.name] = null;
       continue;
     }
     values[c.name] = v;
   }
-  for (const [k, v] of Object.entries(data)) {
-    if (k.startsWith('$') || used.has(k) || v === undefined) continue;
-    extra[k] = v;
+  for (const k of Object.keys(payload)) {
+    if (k.startsWith('$') || plan.used.has(k) || secret.has(k)) continue;
+    const v = payload[k];
+    if (v !== undefined) (extra ??= {})[k] = v;
   }
-  if (isLive('extra')) values.extra = Object.keys(extra).length > 0 ? JSON.stringify(extra) : null;
-  if (isLive('deleted_at')) values.deleted_at = options.deletedAt;
+  if (plan.extraLive) values.extra = extra !== undefined && Object.keys(extra).length > 0 ? JSON.stringify(extra) : null;
+  if (plan.deletedAtLive) values.deleted_at = options.deletedAt;
   values.mirrored_at = options.mirroredAt;
   return { values, issues };
 }

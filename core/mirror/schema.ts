@@ -241,14 +241,28 @@ export function stripSecrets(
   data: Readonly<Record<string, unknown>>,
   tables: readonly MirrorSourceTable[],
 ): Record<string, unknown> {
-  const drop = new Set<string>(
-    tableId === USERS_SOURCE_ID
-      ? USER_SECRET_FIELDS
-      : (tables.find((t) => t.$id === tableId)?.columns ?? []).filter((c) => c.secret === true).map((c) => c.key),
-  );
+  const drop = secretKeys(tableId, tables);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(data)) if (!drop.has(k)) out[k] = v;
+  for (const k in data) if (Object.hasOwn(data, k) && !drop.has(k)) out[k] = data[k];
   return out;
+}
+
+const USER_SECRETS: ReadonlySet<string> = new Set(USER_SECRET_FIELDS);
+/** Secret keys per table id, per table list (the definitions are immutable once loaded). */
+const secretKeysCache = new WeakMap<readonly MirrorSourceTable[], Map<string, ReadonlySet<string>>>();
+
+/**
+ * The keys {@link stripSecrets} drops for `tableId`: the User model's secret fields for
+ * {@link USERS_SOURCE_ID}, a table's `secret` columns, none for an unknown table. Computed once
+ * per table list (the definitions are not changed once loaded).
+ */
+export function secretKeys(tableId: string, tables: readonly MirrorSourceTable[]): ReadonlySet<string> {
+  if (tableId === USERS_SOURCE_ID) return USER_SECRETS;
+  let byTable = secretKeysCache.get(tables);
+  if (!byTable) secretKeysCache.set(tables, (byTable = new Map()));
+  let keys = byTable.get(tableId);
+  if (!keys) byTable.set(tableId, (keys = new Set((tables.find((t) => t.$id === tableId)?.columns ?? []).filter((c) => c.secret === true).map((c) => c.key))));
+  return keys;
 }
 
 const quote = (name: string): string => `\`${name.replace(/`/g, '``')}\``;

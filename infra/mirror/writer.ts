@@ -4,9 +4,12 @@
  * multi-row statement per table), so a burst costs few round trips and a lone change is written
  * at once. Changes are spread over `lanes` independent queues by a hash of table and row id
  * (Kafka Connect's partitioning by key): one row always goes through the same lane, in order,
- * and lanes write in parallel without contending for the same rows. Transient MariaDB failures
- * are retried with exponential backoff and jitter (infra/mirror/retry.ts); a change whose
- * attempts or waiting time run out, or that cannot be mapped, goes to the dead-letter sink.
+ * and lanes write in parallel without contending for the same rows. A batch is applied
+ * optimistically (the upsert's own counts instead of reading the stored versions first, see
+ * infra/mirror/apply.ts) and applied again reading first if it met a duplicate or stale change.
+ * Transient MariaDB failures are retried with exponential backoff and jitter
+ * (infra/mirror/retry.ts); a change whose attempts or waiting time run out, or that cannot be
+ * mapped, goes to the dead-letter sink.
  * Applied/skipped counters reach `mirror_stats` at most every second and whenever a lane
  * goes idle.
  * @module
@@ -15,7 +18,7 @@ import type { MirrorEvent } from '../../core/mirror/events.js';
 import { mirrorTableName, USERS_MIRROR_TABLE, USERS_SOURCE_ID } from '../../core/mirror/schema.js';
 import type { Logger } from '../logger.js';
 import type { Pool } from '../mariadb.js';
-import { addStats, applyChanges, flushStats, mirrorTransaction, type ApplyResult, type StatsDelta } from './apply.js';
+import { addStats, applyChanges, flushStats, mirrorTransaction, OptimisticConflict, type ApplyResult, type StatsDelta } from './apply.js';
 import type { MirrorCatalog } from './catalog.js';
 import { deadLetterEntry, type DeadLetterEntry, type DeadLetterSink } from './dead-letter.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, describeError, isSchemaChangeError, isTransientDbError, type BackoffPolicy } from './retry.js';
@@ -52,6 +55,9 @@ interface Item {
   attempts: number;
   firstAt: number;
 }
+
+/** Batches applied reading the stored versions first after an optimistic batch met a duplicate or stale change. */
+const CAREFUL_AFTER_CONFLICT = 16;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -119,11 +125,32 @@ export function createMirrorWriter(options: MirrorWriterOptions): MirrorWriter {
     for (const i of items) settle(i, 'dead_lettered');
   }
 
+  /** Batches left that read the stored versions first, after an optimistic batch met a duplicate or stale change. */
+  let carefulBatches = 0;
+
+  /**
+   * Applies a batch in one transaction: optimistically (no `SELECT … FOR UPDATE`, see
+   * {@link applyChanges}), unless a recent batch met a duplicate or stale change; such a batch
+   * is rolled back and applied again reading the stored versions first, and so are the next
+   * {@link CAREFUL_AFTER_CONFLICT} batches (a stream full of duplicates does not pay twice).
+   */
+  async function apply(events: MirrorEvent[], now: Date): Promise<ApplyResult> {
+    if (carefulBatches === 0) {
+      try {
+        return await mirrorTransaction(pool, (conn) => applyChanges(conn, catalog, events, now, { optimistic: true }));
+      } catch (e) {
+        if (!(e instanceof OptimisticConflict)) throw e;
+        carefulBatches = CAREFUL_AFTER_CONFLICT;
+      }
+    } else carefulBatches--;
+    return mirrorTransaction(pool, (conn) => applyChanges(conn, catalog, events, now));
+  }
+
   /** Writes one batch; with `idle` (nothing queued behind it) the counters are saved before the changes settle. */
   async function writeOnce(items: Item[], idle = true): Promise<void> {
     if (catalog.stale) await catalog.refresh();
     const now = new Date();
-    const result = await mirrorTransaction(pool, (conn) => applyChanges(conn, catalog, items.map((i) => i.event), now));
+    const result = await apply(items.map((i) => i.event), now);
     const committedAt = Date.now();
     addStats(stats, result, committedAt);
     options.onCommit?.(result, committedAt);

@@ -1,0 +1,79 @@
+/**
+ * The change log (`mirror_change_log`): one row per distinct change, deduplicated by its key
+ * (table, row id, `$updatedAt`, `$sequence`, action) also across batches, with the payload
+ * exactly as received (any text survives the writer's own SQL literal) minus secrets.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLES } from '../../collections/index.js';
+import { changeFromResource } from '../../core/mirror/events.js';
+import { USERS_SOURCE_ID } from '../../core/mirror/schema.js';
+import { migrate } from '../../infra/migrate.js';
+import { loadCatalog } from '../../infra/mirror/catalog.js';
+import { createDeadLetterSink } from '../../infra/mirror/dead-letter.js';
+import { createMirrorWriter, type MirrorWriter } from '../../infra/mirror/writer.js';
+import { createTestDatabase, type TestDatabase } from '../support/mariadb.js';
+import { rows, silentLog } from './support.js';
+
+let db: TestDatabase;
+let writer: MirrorWriter;
+let spoolDir: string;
+beforeAll(async () => {
+  db = await createTestDatabase('tg_mirror_change_log');
+  await migrate({ url: db.url });
+  spoolDir = await mkdtemp(join(tmpdir(), 'tg-mirror-change-log-'));
+  writer = createMirrorWriter({ pool: db.pool, catalog: await loadCatalog(db.pool, TABLES), log: silentLog, deadLetters: createDeadLetterSink(db.pool, spoolDir, silentLog) });
+});
+afterAll(async () => {
+  await db.drop();
+  await rm(spoolDir, { recursive: true, force: true });
+});
+
+const tricky = `it's "quoted", back\\slash \\' \\\\' '' ; -- /* */ \u0000 \u001a \n\r\t ü € 𝄞 ?`;
+const product = (id: string, second: number, name: string) =>
+  changeFromResource('products', 'update', { $id: id, $sequence: '7', $createdAt: '2026-11-23T10:00:00.000+00:00', $updatedAt: `2026-11-23T10:00:0${second}.000+00:00`, $permissions: ['read("any")'], name, sku: "O'Brien\\", tags: [tricky, { nested: tricky }] }, `databases.pos.tables.products.rows.${id}.update`);
+
+describe('mirror change log', () => {
+  it('stores any payload text exactly as received', async () => {
+    const ev = product('cl1', 1, tricky);
+    expect(await writer.submit(ev)).toBe('applied');
+    const [row] = await rows(db.pool, "SELECT table_name, row_id, updated_at, sequence, action, event_name, payload FROM mirror_change_log WHERE row_id = 'cl1'");
+    expect(typeof row!.payload === 'string' ? JSON.parse(row!.payload) : row!.payload).toEqual(JSON.parse(JSON.stringify(ev.payload)));
+    expect({ ...row, payload: undefined, updated_at: (row!.updated_at as Date).toISOString(), sequence: String(row!.sequence) }).toEqual({ table_name: 'pos_products', row_id: 'cl1', updated_at: '2026-11-23T10:00:01.000Z', sequence: '7', action: 'update', event_name: 'databases.pos.tables.products.rows.cl1.update', payload: undefined });
+    const [mirrored] = await rows(db.pool, "SELECT name, sku FROM pos_products WHERE id = 'cl1'");
+    expect(mirrored).toEqual({ name: tricky, sku: "O'Brien\\" });
+  });
+
+  it('stores a large batch the same way (whole chunks of rows are sent as a prepared statement, the rest as text)', async () => {
+    const one = createMirrorWriter({ pool: db.pool, catalog: await loadCatalog(db.pool, TABLES), log: silentLog, deadLetters: createDeadLetterSink(db.pool, spoolDir, silentLog), lanes: 1 });
+    const batch = Array.from({ length: 250 }, (_, i) => product(`big${String(i).padStart(3, '0')}`, 1, `${tricky} #${i}`));
+    expect(new Set(await Promise.all(batch.map((e) => one.submit(e))))).toEqual(new Set(['applied']));
+    const logged = await rows(db.pool, "SELECT row_id, updated_at, sequence, action, event_name, payload FROM mirror_change_log WHERE row_id LIKE 'big%' ORDER BY row_id");
+    expect(logged).toHaveLength(250);
+    for (const [i, row] of logged.entries()) {
+      const ev = batch[i]!;
+      expect(typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload).toEqual(JSON.parse(JSON.stringify(ev.payload)));
+      expect([row.row_id, (row.updated_at as Date).toISOString(), String(row.sequence), row.action, row.event_name]).toEqual([ev.rowId, '2026-11-23T10:00:01.000Z', '7', 'update', ev.eventName]);
+    }
+  });
+
+  it('records a change once, whether repeated in a batch or in a later one', async () => {
+    const batch = [product('cl2', 1, 'a'), product('cl2', 1, 'a'), product('cl2', 2, 'b'), product('cl3', 1, 'c')];
+    expect(await Promise.all(batch.map((e) => writer.submit(e)))).toEqual(['skipped', 'skipped', 'applied', 'applied']);
+    expect(await Promise.all([product('cl2', 1, 'a'), product('cl3', 1, 'c'), product('cl2', 2, 'b')].map((e) => writer.submit(e)))).toEqual(['skipped', 'skipped', 'skipped']);
+    const logged = await rows(db.pool, "SELECT row_id, updated_at FROM mirror_change_log WHERE row_id IN ('cl2', 'cl3') ORDER BY row_id, updated_at");
+    expect(logged.map((r) => `${r.row_id}@${(r.updated_at as Date).toISOString()}`)).toEqual(['cl2@2026-11-23T10:00:01.000Z', 'cl2@2026-11-23T10:00:02.000Z', 'cl3@2026-11-23T10:00:01.000Z']);
+  });
+
+  it('never logs password hashes', async () => {
+    const user = { $id: 'u-cl', $createdAt: '2026-11-23T10:00:00.000+00:00', $updatedAt: '2026-11-23T10:00:00.000+00:00', name: 'Ann', email: 'ann@example.com', password: '$argon2id$v=19$m=65536$secret', hash: 'argon2', hashOptions: { memoryCost: 65536 }, registration: '2026-11-23T10:00:00.000+00:00', labels: ['cashier'], status: true, prefs: {} };
+    expect(await writer.submit(changeFromResource(USERS_SOURCE_ID, 'create', user, 'users.u-cl.create'))).toBe('applied');
+    const [row] = await rows(db.pool, "SELECT payload FROM mirror_change_log WHERE row_id = 'u-cl'");
+    const payload = typeof row!.payload === 'string' ? JSON.parse(row!.payload) : row!.payload;
+    expect(Object.keys(payload)).not.toContain('password');
+    expect(JSON.stringify(payload)).not.toMatch(/argon2|hashOptions/);
+    expect(payload).toMatchObject({ $id: 'u-cl', name: 'Ann', labels: ['cashier'] });
+  });
+});
