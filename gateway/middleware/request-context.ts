@@ -32,7 +32,7 @@ import { applyHeaderBag, requestHeader } from '../http.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { GatewayServices } from '../services.js';
 import { CORS_PATH, isCorsPath, type CorsPolicy } from './cors.js';
-import { newHeaderBag } from './security-headers.js';
+import { STRICT_TRANSPORT_SECURITY, newHeaderBag } from './security-headers.js';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -159,6 +159,9 @@ export function requestContext(o: RequestContextOptions): FrontDoor {
       const inbound = requestHeader(c, 'x-request-id');
       const requestId = inbound && SAFE_ID.test(inbound) ? inbound : randomUUID();
       const headers = newHeaderBag(requestId);
+      if (c.req.url.startsWith('https:') || requestHeader(c, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https') {
+        headers[STRICT_TRANSPORT_SECURITY[0]] = STRICT_TRANSPORT_SECURITY[1];
+      }
       c.set('requestId', requestId);
       c.set('log', lazyChild(root, requestId));
       c.set('services', o.services);

@@ -21,4 +21,12 @@ describe('security headers', () => {
     expect(res.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
+
+  it('send Strict-Transport-Security only on answers to HTTPS requests (RFC 6797 §7.2)', async () => {
+    const hsts = (res: Response) => res.headers.get('strict-transport-security');
+    expect(hsts(await app.request('/health/live'))).toBeNull();
+    expect(hsts(await app.request('https://gateway.example.com/health/live'))).toBe('max-age=15552000; includeSubDomains');
+    expect(hsts(await app.request('/health/live', { headers: { 'x-forwarded-proto': 'https' } }))).toBe('max-age=15552000; includeSubDomains');
+    expect(hsts(await app.request('/api/v1/nope', { headers: { 'x-forwarded-proto': 'https' } }))).toBe('max-age=15552000; includeSubDomains');
+  });
 });

@@ -2,8 +2,8 @@
  * Security headers on every answer: the set OWASP's REST Security Cheat Sheet ("Security
  * Headers") gives for an API that answers JSON: `Cache-Control: no-store` (answers hold staff
  * data and must not be cached by browsers or proxies), `Content-Security-Policy: frame-ancestors
- * 'none'` and `X-Frame-Options: DENY` (no framing), `Strict-Transport-Security`,
- * `X-Content-Type-Options: nosniff`, plus `Referrer-Policy: no-referrer` and
+ * 'none'` and `X-Frame-Options: DENY` (no framing), `Strict-Transport-Security` (on answers to
+ * HTTPS requests only, see {@link STRICT_TRANSPORT_SECURITY}), `X-Content-Type-Options: nosniff`, plus `Referrer-Policy: no-referrer` and
  * `Cross-Origin-Resource-Policy: same-origin` (OWASP ASVS 5.0 V3.4). Headers that only matter for
  * HTML documents in old browsers (X-XSS-Protection, X-Download-Options, X-DNS-Prefetch-Control,
  * X-Permitted-Cross-Domain-Policies) are left out. The front middleware (`request-context.ts`)
@@ -29,14 +29,22 @@ export function newHeaderBag(requestId: string): HeaderBag {
     'Content-Security-Policy': "frame-ancestors 'none'",
     'Cross-Origin-Resource-Policy': 'same-origin',
     'Referrer-Policy': 'no-referrer',
-    'Strict-Transport-Security': 'max-age=15552000; includeSubDomains',
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
     'X-Request-Id': requestId,
   };
 }
 
-/** Header name → value (the bag's security headers). */
+/**
+ * `Strict-Transport-Security` (180 days, subdomains), added by the front door to answers of
+ * requests that came over HTTPS: over TLS to the gateway itself, or through a proxy that says so
+ * with `X-Forwarded-Proto: https` (Traefik sets it by default). RFC 6797 §7.2: an HSTS host MUST
+ * NOT send the header over plain HTTP, and user agents ignore it there (§8.1), so a forged
+ * `X-Forwarded-Proto` changes nothing a browser would act on.
+ */
+export const STRICT_TRANSPORT_SECURITY = ['Strict-Transport-Security', 'max-age=15552000; includeSubDomains'] as const;
+
+/** Header name → value (the bag's security headers on every answer; HSTS only over HTTPS). */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   Object.fromEntries(Object.entries(newHeaderBag('')).filter(([name]) => name !== 'X-Request-Id')),
 );
