@@ -12,6 +12,7 @@ import { OpenAPIHono, createRoute, z, type RouteConfig } from '@hono/zod-openapi
 import { AppError, ERROR_CODES } from '../core/errors.js';
 import type { GatewayEnv } from './env.js';
 import type { Handler, MiddlewareHandler } from 'hono';
+import { mergePath } from 'hono/utils/url';
 import type { Access } from './middleware/guard.js';
 import type { FrontDoor, RouteWork } from './middleware/request-context.js';
 import { routeEntry, validationFailed } from './middleware/route-entry.js';
@@ -34,10 +35,10 @@ const ENTRY = Symbol('tillgate.frontDoorEntry');
 type Entering = Handler<GatewayEnv> & { [ENTRY]?: 'handler' | 'middleware' };
 
 /** `handler` wrapped in the front door: a whole route (`'handler'`) or the first of a chain (`'middleware'`). */
-function throughFrontDoor(front: FrontDoor, kind: 'handler' | 'middleware', handler: Handler<GatewayEnv>): Handler<GatewayEnv> {
+function throughFrontDoor(front: FrontDoor, kind: 'handler' | 'middleware', handler: Handler<GatewayEnv>, route: string): Handler<GatewayEnv> {
   if (kind === 'handler') {
     const work = handler as RouteWork;
-    return (c, next) => front.run(c, work, next);
+    return (c, next) => front.run(c, work, next, route);
   }
   // Hono's composition answers the rest of the chain (errors included, through onError) in c.res.
   const chain: RouteWork = async (c, next) => {
@@ -45,7 +46,7 @@ function throughFrontDoor(front: FrontDoor, kind: 'handler' | 'middleware', hand
     return c.res;
   };
   return async (c, next) => {
-    const res = await front.run(c, chain, next);
+    const res = await front.run(c, chain, next, route);
     if (res !== c.res) c.res = res;
   };
 }
@@ -99,7 +100,7 @@ class GatewayRouter extends OpenAPIHono<GatewayEnv> {
         const original = app.routes;
         app.routes = original.map((r) => {
           const kind = (r.handler as Entering)[ENTRY];
-          return kind ? { ...r, handler: throughFrontDoor(front, kind, r.handler as Handler<GatewayEnv>) } : r;
+          return kind ? { ...r, handler: throughFrontDoor(front, kind, r.handler as Handler<GatewayEnv>, mergePath(path, r.path)) } : r;
         });
         try {
           return route(path, app);

@@ -83,8 +83,9 @@ export interface FrontDoor {
    * Runs `work(c, next)` as one request inside the front door (see the module comment) and
    * returns its answer with every bag header, synchronously when `work` answers synchronously.
    * Never throws: a thrown or rejected error is answered with the envelope.
-   * @param route the metrics and access-log label when the request matched no route (`unmatched`);
-   *   by default the matched route's pattern.
+   * @param route the metrics and access-log label: the route's path pattern (e.g.
+   *   `/api/v1/users/:id`), `unmatched` for the 404 of a path no route matches; by default Hono's
+   *   `routePath` of the matched route.
    */
   run(c: Context<GatewayEnv>, work: RouteWork, next: Next, route?: string): Response | Promise<Response>;
 }
