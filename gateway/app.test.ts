@@ -94,4 +94,10 @@ describe('gateway app', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.paths['/api/v1/echo/{id}']!.post!['x-tillgate-access']).toBe('public');
   });
+
+  it('refuses to mount a route that would answer outside the front door (not made with defineRoute)', () => {
+    const plain = createRouter();
+    plain.get('/plain', (c) => c.json({ ok: true }));
+    expect(() => createApp({ config: { CORS_ORIGINS: [], BODY_LIMIT_BYTES: 1024 }, log, metrics: createMetrics({ defaultMetrics: false }), healthChecks: {}, apiRoutes: [plain] })).toThrow(/GET \/plain is not a defineRoute route/);
+  });
 });

@@ -98,9 +98,18 @@ class GatewayRouter extends OpenAPIHono<GatewayEnv> {
       const route: Route = this.route.bind(this);
       const mountThroughFrontDoor = (path: string, app: OpenAPIHono<GatewayEnv>) => {
         const original = app.routes;
+        const entered = new Set<string>();
         app.routes = original.map((r) => {
           const kind = (r.handler as Entering)[ENTRY];
-          return kind ? { ...r, handler: throughFrontDoor(front, kind, r.handler as Handler<GatewayEnv>, mergePath(path, r.path)) } : r;
+          const key = `${r.method} ${r.path}`;
+          if (kind) {
+            entered.add(key);
+            return { ...r, handler: throughFrontDoor(front, kind, r.handler as Handler<GatewayEnv>, mergePath(path, r.path)) };
+          }
+          // The rest of a chain (validators, handler) follows its entry; anything else would answer
+          // outside the front door (no request id, security headers, metrics or access rule).
+          if (!entered.has(key)) throw new Error(`${key} is not a defineRoute route: mount only routes made with openapi(defineRoute(...), handler).`);
+          return r;
         });
         try {
           return route(path, app);
