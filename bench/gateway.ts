@@ -20,7 +20,7 @@
  * as a string vs as a `KeyObject` (why the first Express peer measured ~1 k req/s).
  *
  * Goals: issue 5, auth/me ≥ 70% of the bare route; issue 10, ≥ 2× the Express peer, and the same
- * two for users/:id; no errors. p99 latency is reported for all. Env: BENCH_ROUNDS (default 3),
+ * two for users/:id; no errors. p99 latency is reported for all. Env: BENCH_ROUNDS (default 5),
  * BENCH_SECONDS per round (default 5). Needs MariaDB and Redis. Writes bench/results/gateway.json.
  */
 import { randomBytes, createSecretKey } from 'node:crypto';
@@ -31,7 +31,7 @@ import { createStaff } from '../infra/staff/directory.js';
 import { alternate, envNumber, figure, writeResult, type Figure, type Goal } from './lib/report.js';
 import { createBenchUser, startBenchStack, startServer } from './lib/stack.js';
 
-const ROUNDS = envNumber('BENCH_ROUNDS', 3);
+const ROUNDS = envNumber('BENCH_ROUNDS', 5);
 const SECONDS = envNumber('BENCH_SECONDS', 5);
 const CONNECTIONS = 50;
 const SERVERS = ['gateway', 'bare', 'express', 'headers'] as const;
