@@ -12,9 +12,9 @@
  * - touching `c.res` before the handler, or `c.header()` after it (Hono's `cors()` does both),
  *   turns the answer into a full web `Response` with a `ReadableStream` body.
  * So every answer's headers are collected in one plain object per request, the *header bag*
- * (`c.var.headers`, filled by the front middleware and by {@link setHeader}), and
+ * (`c.var.headers`, filled by the front door and by {@link setHeader}), and
  * {@link replyJson} builds the answer from it. Answers built any other way (`c.json`, `c.body`)
- * still get every bag header: the front middleware copies them over afterwards (slower path,
+ * still get every bag header: the front door copies them over afterwards (slower path,
  * same headers).
  * @module
  */
@@ -69,7 +69,7 @@ export function replyJsonText<T, S extends ContentfulStatusCode>(c: Context<Gate
   if (!bag) return c.body(json, status, { 'Content-Type': 'application/json' }) as unknown as JsonReply<T, S>;
   bag['Content-Type'] = 'application/json';
   // The bag itself becomes the answer's header object: nothing writes to it after this point
-  // (the front middleware only reads it), so no copy is needed.
+  // (the front door only reads it), so no copy is needed.
   const res = new Response(json, { status, headers: bag });
   c.set('reply', res);
   return res as JsonReply<T, S>;

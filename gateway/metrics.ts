@@ -16,7 +16,7 @@ export interface GatewayMetrics {
   httpRequests: RequestMetrics['requests'];
   /** `tillgate_http_request_duration_seconds{method,route}` (see request-metrics.ts). */
   httpDuration: RequestMetrics['duration'];
-  /** Records one answered request (the front middleware calls it for every request). */
+  /** Records one answered request (the front door calls it for every request). */
   recordRequest: RequestRecorder;
   /** Lockouts applied, by kind (`login`, `pin_staff`, `pin_terminal`). */
   lockouts: Counter<'kind'>;

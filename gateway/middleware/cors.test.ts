@@ -1,5 +1,5 @@
 /**
- * The gateway's CORS (header bag, answered in the front middleware) against Hono's own `cors()`
+ * The gateway's CORS (header bag, answered in the front door) against Hono's own `cors()`
  * with the same options: same status and the same CORS headers for ordinary requests and
  * preflights, from allowed, foreign and absent origins.
  */

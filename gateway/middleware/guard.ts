@@ -115,7 +115,9 @@ async function deny(c: Context<GatewayEnv>, user: ResolvedUser, permission: Perm
   throw new AppError('INSUFFICIENT_PERMISSIONS', why, { details: { missing: d.missing, reason: d.reason } });
 }
 
-const callerKey = (u: ResolvedUser): string => `u:${u.verified.userId}`;
+/** The rate-limit key of a staff caller (the API limit counts per user). */
+const userKey = (userId: string): string => `u:${userId}`;
+const callerKey = (u: ResolvedUser): string => userKey(u.verified.userId);
 
 /**
  * Authenticates the caller by a route's access rule and sets `c.var.principal` (and `c.var.user`
@@ -134,7 +136,7 @@ export function authenticateFor(c: Context<GatewayEnv>, access: Access): string 
       if (!verifier) throw new AppError('INTERNAL', 'Authentication is not configured.');
       return verifier.verify(bearer(c)).then((v) => {
         c.set('principal', principalOf(v));
-        return `u:${v.userId}`;
+        return userKey(v.userId);
       });
     }
     case 'authenticated':

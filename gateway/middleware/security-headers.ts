@@ -6,7 +6,7 @@
  * HTTPS requests only, see {@link STRICT_TRANSPORT_SECURITY}), `X-Content-Type-Options: nosniff`, plus `Referrer-Policy: no-referrer` and
  * `Cross-Origin-Resource-Policy: same-origin` (OWASP ASVS 5.0 V3.4). Headers that only matter for
  * HTML documents in old browsers (X-XSS-Protection, X-Download-Options, X-DNS-Prefetch-Control,
- * X-Permitted-Cross-Domain-Policies) are left out. The front middleware (`request-context.ts`)
+ * X-Permitted-Cross-Domain-Policies) are left out. The front door (`request-context.ts`)
  * starts each request's header bag with them, before anything else runs, so they are part of
  * every answer, errors included. Hono's own `secureHeaders()` sets headers on `c.res` after the
  * handler, which makes @hono/node-server turn its lightweight response into a full web Response on
