@@ -1,7 +1,9 @@
 /**
  * Regressions found by the bad-input fuzzer (test/reliability/fuzz-gateway.test.ts).
  *
- * 1. A request refused before its body is read (401, 403, 404, 415, or 413 for an oversized body)
+ * 1. A request refused before its body is read (401, 403, 404, 415, or 413 for an oversized body;
+ *    415 also when the body came with an empty `Content-Type`, which @hono/zod-openapi detected by
+ *    reading the body)
  *    was answered with `Connection: keep-alive`, but @hono/node-server could not drain the unread
  *    body (the web stream wrapping it stops reading when its buffer is full) and reset the
  *    connection 500 ms later, so a client's next request on that connection failed with
@@ -60,5 +62,17 @@ describe('bad-input regressions', () => {
       { method: 'GET', path: '/health/live' },
     ]);
     expect(answers).toEqual(['413', '200']);
+  });
+
+  it('answers the next request on a kept-alive connection after a 415 for a large body sent without a Content-Type', async () => {
+    const manager = await t.createStaff({ role: 'manager', storeId: 'store-a' });
+    const jwt = await t.login(manager);
+    const answers = await onOneConnection([
+      { method: 'POST', path: '/api/v1/users', body: bigJson(349_000), headers: { authorization: `Bearer ${jwt}`, 'content-type': '', 'content-encoding': 'gzip' } },
+      { method: 'GET', path: '/health/live' },
+      { method: 'POST', path: '/api/v1/users', body: bigJson(349_000), headers: { authorization: `Bearer ${jwt}`, 'content-type': '' } },
+      { method: 'GET', path: '/health/live' },
+    ]);
+    expect(answers).toEqual(['415', '200', '415', '200']);
   });
 });
