@@ -228,9 +228,9 @@ const LOG_CHUNK_SQL = `INSERT IGNORE INTO mirror_change_log (${LOG_COLUMNS}) VAL
  * prepared statement (binary protocol: the payloads, a few hundred bytes each, are neither
  * escaped here nor parsed as SQL text by MariaDB, and the two times travel as binary DATETIMEs,
  * 12 bytes each, written by mysql2 in UTC on the mirror's `timezone: 'Z'` pools, instead of
- * 23-character strings MariaDB parses: about 5 % more changes per second in bench/mirror.ts); the rest, e.g. the few rows of a batch under
- * a light load, in one text statement built here from literals of known kinds (ids and event
- * names through mysql2's escaping). The payload is serialized directly when its table has no
+ * 23-character strings MariaDB parses: about 5 % more changes per second in bench/mirror.ts);
+ * the rest, e.g. the few rows of a batch under a light load, in one text statement built here
+ * from literals of known kinds (ids and event names through mysql2's escaping). The payload is serialized directly when its table has no
  * secret column present in it (else from a stripped copy).
  */
 async function logChanges(conn: PoolConnection, catalog: MirrorCatalog, events: readonly MirrorEvent[], nowMs: number): Promise<void> {
@@ -323,7 +323,9 @@ export async function flushStats(db: Pool | PoolConnection, delta: StatsDelta): 
 }
 
 /**
- * Applies `events` on `conn`, which must be inside a transaction the caller commits.
+ * Applies `events` on `conn`, which must be inside a transaction the caller commits, on a
+ * connection of a `createPool` pool (infra/mariadb.ts: `timezone: 'Z'`, so the DATETIMEs mysql2
+ * writes from Dates are UTC).
  * @param now the write time (`mirrored_at`, soft `deleted_at`, change-log `applied_at`).
  * @throws mysql2 errors (the caller retries transient ones and rolls back); with
  *   `options.optimistic`, {@link OptimisticConflict} (the caller rolls back and applies again

@@ -27,6 +27,7 @@ import { backoffDelayMs, DEFAULT_BACKOFF, describeError, isSchemaChangeError, is
 export type WriteOutcome = 'applied' | 'skipped' | 'unmapped' | 'dead_lettered';
 
 export interface MirrorWriterOptions {
+  /** A pool from `createPool` (infra/mariadb.ts): its `timezone: 'Z'` makes mysql2 write every DATETIME in UTC. */
   pool: Pool;
   catalog: MirrorCatalog;
   deadLetters: DeadLetterSink;
