@@ -59,6 +59,30 @@ describe('mirror change log', () => {
     }
   });
 
+  it("stores the change's time in UTC whatever the process's time zone (binary DATETIMEs from Dates)", async () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'Pacific/Auckland'; // UTC+13 on that date: a local-time write would be 13 h off
+    try {
+      expect(new Date('2026-11-23T10:00:01.000Z').getHours()).toBe(23);
+      const one = createMirrorWriter({ pool: db.pool, catalog: await loadCatalog(db.pool, TABLES), log: silentLog, deadLetters: createDeadLetterSink(db.pool, spoolDir, silentLog), lanes: 1 });
+      // 101 changes: one whole prepared chunk of 100 and one row through the text statement.
+      const batch = Array.from({ length: 101 }, (_, i) => product(`tz${String(i).padStart(3, '0')}`, 1, `tz ${i}`));
+      const before = Date.now();
+      expect(new Set(await Promise.all(batch.map((e) => one.submit(e))))).toEqual(new Set(['applied']));
+      const logged = await rows(db.pool, "SELECT CAST(updated_at AS CHAR) AS at, CAST(applied_at AS CHAR) AS applied FROM mirror_change_log WHERE row_id LIKE 'tz%'");
+      expect(logged).toHaveLength(101);
+      expect(new Set(logged.map((r) => r.at))).toEqual(new Set(['2026-11-23 10:00:01.000']));
+      for (const r of logged) {
+        const applied = Date.parse(`${String(r.applied).replace(' ', 'T')}Z`);
+        expect(applied).toBeGreaterThanOrEqual(before - 1000);
+        expect(applied).toBeLessThanOrEqual(Date.now() + 1000);
+      }
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+
   it('records a change once, whether repeated in a batch or in a later one', async () => {
     const batch = [product('cl2', 1, 'a'), product('cl2', 1, 'a'), product('cl2', 2, 'b'), product('cl3', 1, 'c')];
     expect(await Promise.all(batch.map((e) => writer.submit(e)))).toEqual(['skipped', 'skipped', 'applied', 'applied']);
