@@ -85,12 +85,16 @@ function convert(sqlType: string, v: unknown): Converted {
       return typeof v === 'string' && /^-?\d{1,18}$/.test(v) ? v : NOT_CONVERTIBLE;
     case 'DOUBLE':
       return typeof v === 'number' && Number.isFinite(v) ? v : NOT_CONVERTIBLE;
-    default: {
-      if (typeof v !== 'string') return NOT_CONVERTIBLE;
-      const limit = maxChars(sqlType);
-      return limit === Number.POSITIVE_INFINITY || v.length <= limit || [...v].length <= limit ? v : NOT_CONVERTIBLE;
-    }
+    default:
+      return textOfAtMost(v, maxChars(sqlType));
   }
+}
+
+/** A string of at most `limit` characters (code points), NULL for null/undefined, else {@link NOT_CONVERTIBLE}. */
+function textOfAtMost(v: unknown, limit: number): Converted {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') return NOT_CONVERTIBLE;
+  return v.length <= limit || [...v].length <= limit ? v : NOT_CONVERTIBLE;
 }
 
 function sourceKeyOf(c: MirrorColumn): string | undefined {
@@ -116,15 +120,10 @@ interface Plan {
   deletedAtLive: boolean;
 }
 
-/** The converter of one SQL type ({@link convert} with the VARCHAR limit parsed once). */
+/** The converter of one SQL type ({@link convert} with the VARCHAR limit parsed once; every other type has none). */
 function converterFor(sqlType: string): (v: unknown) => Converted {
   const limit = maxChars(sqlType);
-  if (limit === Number.POSITIVE_INFINITY || sqlType === 'JSON' || sqlType === 'DATETIME(3)' || sqlType === 'TINYINT(1)' || sqlType === 'BIGINT' || sqlType === 'DOUBLE') return (v) => convert(sqlType, v);
-  return (v) => {
-    if (v === undefined || v === null) return null;
-    if (typeof v !== 'string') return NOT_CONVERTIBLE;
-    return v.length <= limit || [...v].length <= limit ? v : NOT_CONVERTIBLE;
-  };
+  return limit === Number.POSITIVE_INFINITY ? (v) => convert(sqlType, v) : (v) => textOfAtMost(v, limit);
 }
 
 /** Plans per table, per live-column set (`undefined`: all columns live); the catalog keeps both objects while the schema is unchanged. */

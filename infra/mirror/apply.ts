@@ -73,8 +73,8 @@ const q = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
 
 /**
  * A DATETIME(3) value (`2026-11-23 10:00:00.123`, UTC), for the times the writer formats itself:
- * `now` once per batch (`mirrored_at`, soft `deleted_at`, the change log's `applied_at`) rather
- * than by mysql2 per row, and the change log's `updated_at`. Outside years 0-9999 the Date itself
+ * `now` once per batch (`mirrored_at`, soft `deleted_at`) rather than by mysql2 per row, and the
+ * change log's times in its text statement (its prepared chunks send Dates). Outside years 0-9999 the Date itself
  * is returned (mysql2 formats it, in UTC on the mirror's pools).
  */
 function sqlDatetime(ms: number): string | Date {
@@ -230,8 +230,9 @@ const LOG_CHUNK_SQL = `INSERT IGNORE INTO mirror_change_log (${LOG_COLUMNS}) VAL
  * 12 bytes each, written by mysql2 in UTC on the mirror's `timezone: 'Z'` pools, instead of
  * 23-character strings MariaDB parses: about 5 % more changes per second in bench/mirror.ts);
  * the rest, e.g. the few rows of a batch under a light load, in one text statement built here
- * from literals of known kinds (ids and event names through mysql2's escaping). The payload is serialized directly when its table has no
- * secret column present in it (else from a stripped copy).
+ * from literals of known kinds (ids and event names through mysql2's escaping). The payload is
+ * serialized directly when its table has no secret column present in it (else from a stripped
+ * copy).
  */
 async function logChanges(conn: PoolConnection, catalog: MirrorCatalog, events: readonly MirrorEvent[], nowMs: number): Promise<void> {
   const seen = new Set<string>();
