@@ -3,33 +3,21 @@
  * (table, row id, `$updatedAt`, `$sequence`, action) also across batches, with the payload
  * exactly as received (any text survives the writer's own SQL literal) minus secrets.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLES } from '../../collections/index.js';
 import { changeFromResource } from '../../core/mirror/events.js';
 import { USERS_SOURCE_ID } from '../../core/mirror/schema.js';
-import { migrate } from '../../infra/migrate.js';
-import { loadCatalog } from '../../infra/mirror/catalog.js';
-import { createDeadLetterSink } from '../../infra/mirror/dead-letter.js';
-import { createMirrorWriter, type MirrorWriter } from '../../infra/mirror/writer.js';
-import { createTestDatabase, type TestDatabase } from '../support/mariadb.js';
-import { rows, silentLog } from './support.js';
+import type { MirrorWriter } from '../../infra/mirror/writer.js';
+import { rows, startMirrorDatabase, type MirrorDatabase } from './support.js';
 
-let db: TestDatabase;
+let m: MirrorDatabase;
+let db: MirrorDatabase['db'];
 let writer: MirrorWriter;
-let spoolDir: string;
 beforeAll(async () => {
-  db = await createTestDatabase('tg_mirror_change_log');
-  await migrate({ url: db.url });
-  spoolDir = await mkdtemp(join(tmpdir(), 'tg-mirror-change-log-'));
-  writer = createMirrorWriter({ pool: db.pool, catalog: await loadCatalog(db.pool, TABLES), log: silentLog, deadLetters: createDeadLetterSink(db.pool, spoolDir, silentLog) });
+  m = await startMirrorDatabase('tg_mirror_change_log');
+  db = m.db;
+  writer = m.writer();
 });
-afterAll(async () => {
-  await db.drop();
-  await rm(spoolDir, { recursive: true, force: true });
-});
+afterAll(() => m.stop());
 
 const tricky = `it's "quoted", back\\slash \\' \\\\' '' ; -- /* */ \u0000 \u001a \n\r\t ü € 𝄞 ?`;
 const product = (id: string, second: number, name: string) =>
@@ -47,7 +35,7 @@ describe('mirror change log', () => {
   });
 
   it('stores a large batch the same way (whole chunks of rows are sent as a prepared statement, the rest as text)', async () => {
-    const one = createMirrorWriter({ pool: db.pool, catalog: await loadCatalog(db.pool, TABLES), log: silentLog, deadLetters: createDeadLetterSink(db.pool, spoolDir, silentLog), lanes: 1 });
+    const one = m.writer({ lanes: 1 });
     const batch = Array.from({ length: 250 }, (_, i) => product(`big${String(i).padStart(3, '0')}`, 1, `${tricky} #${i}`));
     expect(new Set(await Promise.all(batch.map((e) => one.submit(e))))).toEqual(new Set(['applied']));
     const logged = await rows(db.pool, "SELECT row_id, updated_at, sequence, action, event_name, payload FROM mirror_change_log WHERE row_id LIKE 'big%' ORDER BY row_id");
@@ -64,7 +52,7 @@ describe('mirror change log', () => {
     process.env.TZ = 'Pacific/Auckland'; // UTC+13 on that date: a local-time write would be 13 h off
     try {
       expect(new Date('2026-11-23T10:00:01.000Z').getHours()).toBe(23);
-      const one = createMirrorWriter({ pool: db.pool, catalog: await loadCatalog(db.pool, TABLES), log: silentLog, deadLetters: createDeadLetterSink(db.pool, spoolDir, silentLog), lanes: 1 });
+      const one = m.writer({ lanes: 1 });
       // 101 changes: one whole prepared chunk of 100 and one row through the text statement.
       const batch = Array.from({ length: 101 }, (_, i) => product(`tz${String(i).padStart(3, '0')}`, 1, `tz ${i}`));
       const before = Date.now();

@@ -4,33 +4,20 @@
  * duplicate change in it makes the batch roll back (OptimisticConflict) and apply again reading
  * them, so the outcomes, the rows and the change log are those of a read-first batch.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLES } from '../../collections/index.js';
 import { changeFromResource, type MirrorOperation } from '../../core/mirror/events.js';
-import { migrate } from '../../infra/migrate.js';
 import { applyChanges, mirrorTransaction, OptimisticConflict } from '../../infra/mirror/apply.js';
-import { loadCatalog, type MirrorCatalog } from '../../infra/mirror/catalog.js';
-import { createDeadLetterSink } from '../../infra/mirror/dead-letter.js';
-import { createMirrorWriter } from '../../infra/mirror/writer.js';
-import { createTestDatabase, type TestDatabase } from '../support/mariadb.js';
-import { rows, silentLog } from './support.js';
+import type { MirrorCatalog } from '../../infra/mirror/catalog.js';
+import { rows, startMirrorDatabase, type MirrorDatabase } from './support.js';
 
-let db: TestDatabase;
+let m: MirrorDatabase;
+let db: MirrorDatabase['db'];
 let catalog: MirrorCatalog;
-let spoolDir: string;
 beforeAll(async () => {
-  db = await createTestDatabase('tg_mirror_optimistic');
-  await migrate({ url: db.url });
-  catalog = await loadCatalog(db.pool, TABLES);
-  spoolDir = await mkdtemp(join(tmpdir(), 'tg-mirror-optimistic-'));
+  m = await startMirrorDatabase('tg_mirror_optimistic');
+  ({ db, catalog } = m);
 });
-afterAll(async () => {
-  await db.drop();
-  await rm(spoolDir, { recursive: true, force: true });
-});
+afterAll(() => m.stop());
 
 const at = (s: number) => `2026-11-23T10:00:${String(s).padStart(2, '0')}.000+00:00`;
 const product = (op: MirrorOperation, id: string, updated: number, name: string) =>
@@ -57,7 +44,7 @@ describe('optimistic mirror batches', () => {
   });
 
   it('the writer re-applies such a batch reading first: the same outcomes as one change at a time', async () => {
-    const writer = createMirrorWriter({ pool: db.pool, catalog, log: silentLog, deadLetters: createDeadLetterSink(db.pool, spoolDir, silentLog), lanes: 1 });
+    const writer = m.writer({ lanes: 1 });
     // Submitted together, so one batch: a duplicate, a stale update, a new row, a newer update and a soft delete.
     const outcomes = await Promise.all([
       writer.submit(product('create', 'o2', 1, 'Cake')),

@@ -15,6 +15,8 @@ import { createMirrorEntry, type MirrorEntryOptions } from '../../functions/mirr
 import { createPool, type Pool } from '../../infra/mariadb.js';
 import { migrate } from '../../infra/migrate.js';
 import { loadCatalog, type MirrorCatalog } from '../../infra/mirror/catalog.js';
+import { createDeadLetterSink } from '../../infra/mirror/dead-letter.js';
+import { createMirrorWriter, type MirrorWriter, type MirrorWriterOptions } from '../../infra/mirror/writer.js';
 import { reconcile, type ReconcileReport } from '../../infra/mirror/reconcile.js';
 import { appwriteSource, type MirrorSource } from '../../infra/mirror/source.js';
 import { syncSchema } from '../../infra/schema-sync/sync.js';
@@ -81,6 +83,35 @@ export async function startMirrorStack(o: MirrorStackOptions = {}): Promise<Mirr
       await emu.emulator.functions.idle();
       await pool.end();
       await emu.stop();
+      await db.drop();
+      await rm(spoolDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Harness of the writer suites (no emulator): a fresh migrated MariaDB database, its catalog and a dead-letter spool folder. */
+export interface MirrorDatabase {
+  db: TestDatabase;
+  catalog: MirrorCatalog;
+  spoolDir: string;
+  /** A mirror writer on this database, with the writer's defaults unless `options` say otherwise. */
+  writer(options?: Pick<MirrorWriterOptions, 'lanes' | 'maxBatch'>): MirrorWriter;
+  /** Drops the database and removes the spool folder. */
+  stop(): Promise<void>;
+}
+
+/** Starts a {@link MirrorDatabase}; `name` prefixes the database and the spool folder. */
+export async function startMirrorDatabase(name: string): Promise<MirrorDatabase> {
+  const db = await createTestDatabase(name);
+  await migrate({ url: db.url });
+  const catalog = await loadCatalog(db.pool, TABLES);
+  const spoolDir = await mkdtemp(join(tmpdir(), `${name}-spool-`));
+  return {
+    db,
+    catalog,
+    spoolDir,
+    writer: (options = {}) => createMirrorWriter({ pool: db.pool, catalog, log: silentLog, deadLetters: createDeadLetterSink(db.pool, spoolDir, silentLog), ...options }),
+    async stop() {
       await db.drop();
       await rm(spoolDir, { recursive: true, force: true });
     },
