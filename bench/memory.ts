@@ -22,7 +22,7 @@ import autocannon from 'autocannon';
 import { createStaff } from '../infra/staff/directory.js';
 import type { MemoryReport } from './lib/memory-probe.js';
 import { envNumber, figure, writeResult, type Goal } from './lib/report.js';
-import { buildCompiled, compiledUrl, createBenchUser, startBenchStack, stopServer, type BenchUser } from './lib/stack.js';
+import { buildCompiled, compiledPath, createBenchUser, startBenchStack, stopServer, type BenchUser } from './lib/stack.js';
 
 const SECONDS = envNumber('BENCH_SECONDS', 60);
 const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 200);
@@ -69,7 +69,7 @@ try {
 
   /** One gateway process (compiled or from source) under the load; stopped at the end. */
   const measure = async (compiled: boolean): Promise<Run> => {
-    const probe = compiled ? compiledUrl('bench/lib/memory-probe.ts') : pathToFileURL(join(import.meta.dirname, 'lib', 'memory-probe.ts')).href;
+    const probe = pathToFileURL(compiled ? compiledPath('bench/lib/memory-probe.ts') : join(import.meta.dirname, 'lib', 'memory-probe.ts')).href;
     const gateway = await stack.startGateway({ nodeArgs: ['--import', probe], ipc: true, compiled });
     try {
       const pid = gateway.child.pid!;

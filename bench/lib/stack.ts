@@ -13,7 +13,6 @@ import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:chi
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { TABLES } from '../../collections/index.js';
@@ -65,9 +64,9 @@ export function buildCompiled(): void {
   if (out.status !== 0) throw new Error(`tsc -p bench/tsconfig.compiled.json failed:\n${out.stdout}${out.stderr}`);
 }
 
-/** The file URL of `script` (a path from the repository root, `.ts`) compiled into {@link COMPILED_DIR}. */
-export function compiledUrl(script: string): string {
-  return pathToFileURL(join(COMPILED_DIR, script.replace(/\.ts$/, '.js'))).href;
+/** The path of `script` (a path from the repository root, `.ts`) compiled into {@link COMPILED_DIR}. */
+export function compiledPath(script: string): string {
+  return join(COMPILED_DIR, script.replace(/\.ts$/, '.js'));
 }
 
 /**
@@ -77,7 +76,7 @@ export function compiledUrl(script: string): string {
  */
 export function startServer(script: string, options: StartServerOptions = {}): Promise<Server> {
   const stdio: StdioOptions = options.ipc ? ['ignore', 'pipe', 'inherit', 'ipc'] : ['ignore', 'pipe', 'inherit'];
-  const entry = options.compiled ? [...(options.nodeArgs ?? []), fileURLToPath(compiledUrl(script))] : ['--import', 'tsx', ...(options.nodeArgs ?? []), join(ROOT, script)];
+  const entry = options.compiled ? [...(options.nodeArgs ?? []), compiledPath(script)] : ['--import', 'tsx', ...(options.nodeArgs ?? []), join(ROOT, script)];
   const child = spawn(process.execPath, [...entry, ...(options.args ?? [])], { cwd: ROOT, env: { ...process.env, ...options.env }, stdio });
   const ready = options.ready ?? 'url';
   return new Promise((resolve, reject) => {
